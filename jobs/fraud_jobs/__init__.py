@@ -1,0 +1,1 @@
+"""Card-fraud detection jobs: synthetic data generator, cleaning, features and training."""
