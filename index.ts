@@ -1,0 +1,104 @@
+// Wires the components together. Configuration is read and validated once, before any resource.
+import * as pulumi from "@pulumi/pulumi";
+import * as yandex from "@pulumi/yandex";
+import { loadConfig } from "./infra/config";
+import { needsPersistentCluster } from "./infra/config/pipeline";
+import { DataprocCluster } from "./infra/dataproc";
+import { clusterProperties, DATAPROC_SERVICES, subclusters } from "./infra/dataproc/spec";
+import { Identity } from "./infra/identity";
+import { Network } from "./infra/network";
+import { PORTS } from "./infra/network/rules";
+import { OrchestratorVm } from "./infra/orchestrator";
+import { VM_USER } from "./infra/orchestrator/paths";
+import { Storage } from "./infra/storage";
+import { CostLedger } from "./infra/cost/stack-output";
+import { costSettingsOf } from "./infra/cost/stack-estimate";
+
+const config = loadConfig();
+const costLedger = new CostLedger(); // records every resource declared below, for monthlyCostRub
+const namePrefix = `${config.project}-${config.stack}`;
+const labels = { project: config.project, stack: config.stack };
+
+const provider = new yandex.Provider("yandex", {
+    cloudId: config.provider.cloudId,
+    folderId: config.provider.folderId,
+    zone: config.provider.zone,
+    token: config.provider.token ? pulumi.secret(config.provider.token) : undefined,
+    serviceAccountKeyFile: config.provider.serviceAccountKeyFile,
+});
+const withProvider = { providers: [provider] };
+
+const network = new Network("network", { namePrefix, config: config.network }, withProvider);
+const identity = new Identity("identity", {
+    namePrefix,
+    folderId: config.provider.folderId,
+    mode: config.pipeline.mode,
+    retainKey: !config.storage.allowDataDestroy,
+}, withProvider);
+const storage = new Storage("storage", {
+    project: config.project,
+    stack: config.stack,
+    folderId: config.provider.folderId,
+    kmsKeyId: identity.kmsKeyId,
+    config: config.storage,
+}, withProvider);
+
+const clusterSecurityGroupIds = [network.dataprocSecurityGroupId, network.clusterMembersSecurityGroupId];
+const cluster = needsPersistentCluster(config.pipeline)
+    ? new DataprocCluster("dataproc", {
+        name: `${namePrefix}-dataproc`,
+        config: config.dataproc,
+        zone: network.zone,
+        subnetId: network.subnetId,
+        securityGroupIds: clusterSecurityGroupIds,
+        serviceAccountId: identity.serviceAccountIds.cluster,
+        logsBucket: storage.bucketNames.logs,
+        sshPublicKey: config.sshPublicKey,
+        labels,
+    }, { ...withProvider, dependsOn: identity.grants })
+    : undefined;
+
+const vm = new OrchestratorVm("orchestrator", {
+    name: `${namePrefix}-orchestrator`,
+    config: config.orchestrator,
+    zone: network.zone,
+    subnetId: network.subnetId,
+    securityGroupIds: [network.orchestratorSecurityGroupId],
+    serviceAccountId: identity.serviceAccountIds.orchestrator,
+    sshPublicKey: config.sshPublicKey,
+    labels,
+}, { ...withProvider, dependsOn: identity.grants });
+
+export const pipelineMode = config.pipeline.mode;
+export const bucketNames = storage.bucketNames;
+export const clusterId = cluster ? cluster.clusterId : null;
+// The Data Proc resource does not expose host names: the CLI lists them once the cluster runs.
+const masterFqdnCommand = cluster ? pulumi.interpolate`yc dataproc cluster list-hosts --id ${cluster.clusterId} --format json | jq -r '.[] | select(.role == "MASTERNODE") | .name'` : undefined;
+export const masterFqdnLookup = masterFqdnCommand ?? null;
+export const vmPublicIp = vm.publicIp;
+export const airflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.airflow}`;
+export const mlflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.mlflow}`;
+export const mlflowInternalUrl = pulumi.interpolate`http://${vm.internalIp}:${PORTS.mlflow}`;
+export const sshVm = pulumi.interpolate`ssh ${VM_USER}@${vm.publicIp}`;
+// Cluster hosts have no public address by default: the VM is the jump host.
+export const sshMaster = masterFqdnCommand ? pulumi.interpolate`ssh -J ${VM_USER}@${vm.publicIp} ${VM_USER}@$(${masterFqdnCommand})` : null;
+export const serviceAccountIds = identity.serviceAccountIds;
+export const kmsKeyId = identity.kmsKeyId;
+export const networkId = network.networkId;
+export const subnetId = network.subnetId;
+export const storageAccessKeyId = identity.storageAccessKeyId;
+export const storageSecretKey = identity.storageSecretKey;
+// What Airflow needs to create an identical cluster per run (ephemeral mode) or to know the persistent one.
+export const dataprocClusterTemplate = {
+    folderId: config.provider.folderId,
+    zone: network.zone,
+    subnetId: network.subnetId,
+    securityGroupIds: clusterSecurityGroupIds,
+    serviceAccountId: identity.serviceAccountIds.cluster,
+    logsBucket: storage.bucketNames.logs,
+    imageVersion: config.dataproc.imageVersion,
+    services: [...DATAPROC_SERVICES],
+    properties: clusterProperties(config.dataproc),
+    subclusters: subclusters(config.dataproc),
+};
+export const monthlyCostRub = costLedger.monthlyTotalRub(costSettingsOf(config));

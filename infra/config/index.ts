@@ -1,0 +1,63 @@
+// The one typed configuration of the program. `parseConfig` is pure (tests call it with tables of
+// inputs); `loadConfig` reads the Pulumi stack config, `.env` and the environment, then calls it.
+// Other concerns add their section as one line in `parseConfig` (parser in ./<section>.ts).
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import * as dotenv from "dotenv";
+import { parseCost } from "./cost";
+import { parseDataproc } from "./dataproc";
+import { parseNetwork } from "./network";
+import { parseOrchestrator } from "./orchestrator";
+import { parsePipeline } from "./pipeline";
+import { Env, parseProviderEnv } from "./provider";
+import { PROJECT, RawConfig } from "./reader";
+import { parseSshPublicKey } from "./ssh";
+import { parseStorage } from "./storage";
+
+export { ConfigError } from "./errors";
+
+export interface ConfigInput {
+    readonly project: string;
+    readonly stack: string;
+    /** Stack config without the `fraud-mlops:` prefix. */
+    readonly config: RawConfig;
+    readonly env: Env;
+    readonly fileExists: (path: string) => boolean;
+}
+
+export function parseConfig(input: ConfigInput) {
+    const provider = parseProviderEnv(input.env, input.fileExists);
+    const { config } = input;
+    return {
+        project: input.project,
+        stack: input.stack,
+        provider,
+        sshPublicKey: parseSshPublicKey(config),
+        network: parseNetwork(config, provider.zone),
+        storage: parseStorage(config, { project: input.project, stack: input.stack, folderId: provider.folderId }),
+        dataproc: parseDataproc(config),
+        orchestrator: parseOrchestrator(config),
+        pipeline: parsePipeline(config),
+        cost: parseCost(config),
+    };
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+
+/** Strips the project namespace; keys of other namespaces (e.g. `yandex:`) are not ours. */
+export function projectConfig(all: Readonly<Record<string, string>>): Record<string, string> {
+    const prefix = `${PROJECT}:`;
+    return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+}
+
+export function loadConfig(): Config {
+    // .env never overrides variables already set (CI and the offline runner set them explicitly).
+    dotenv.config({ quiet: true });
+    return parseConfig({
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        config: projectConfig(pulumi.runtime.allConfig()),
+        env: process.env,
+        fileExists: fs.existsSync,
+    });
+}

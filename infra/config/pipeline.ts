@@ -1,0 +1,25 @@
+// Section `fraud-mlops:pipeline`: how the jobs run. Other sections' owners extend this file additively.
+import { RawConfig, Section } from "./reader";
+
+/**
+ * persistent: one long-lived Data Proc cluster declared here;
+ * ephemeral: no cluster here, Airflow creates one per run and deletes it (the main cost lever);
+ * local: no cluster; jobs run with local Spark.
+ */
+export const PIPELINE_MODES = ["persistent", "ephemeral", "local"] as const;
+export type PipelineMode = (typeof PIPELINE_MODES)[number];
+
+export interface PipelineConfig {
+    readonly mode: PipelineMode;
+}
+
+export function parsePipeline(config: RawConfig): PipelineConfig {
+    const section = Section.of(config, "pipeline");
+    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent") };
+    section.finish();
+    return pipeline;
+}
+
+export function needsPersistentCluster(pipeline: PipelineConfig): boolean {
+    return pipeline.mode === "persistent";
+}

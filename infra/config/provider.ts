@@ -1,0 +1,50 @@
+// Credentials and ids for the explicit Yandex provider, from `.env` (loaded by dotenv) or the environment.
+import { ConfigError } from "./errors";
+
+export interface ProviderSettings {
+    readonly cloudId: string;
+    readonly folderId: string;
+    readonly zone: string;
+    /** Exactly one of token / serviceAccountKeyFile is set. */
+    readonly token?: string;
+    readonly serviceAccountKeyFile?: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_ZONE = "ru-central1-a";
+// Yandex resource ids: 20 lowercase letters and digits (clouds start with b1g, folders usually too).
+const YANDEX_ID = /^[a-z][a-z0-9]{19}$/;
+
+function envValue(env: Env, name: string): string | undefined {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+}
+
+function yandexId(env: Env, name: string, what: string): string {
+    const value = envValue(env, name);
+    if (!value) throw new ConfigError(name, `is not set (the ${what} id)`, `add ${name}=<id> to .env (see .env.example; 'yc config list' shows it)`);
+    if (!YANDEX_ID.test(value)) throw new ConfigError(name, `"${value}" is not a Yandex ${what} id (20 lowercase letters and digits)`, `copy the id from 'yc resource-manager ${what} list'`);
+    return value;
+}
+
+/** Pure: `fileExists` is injected so tests need no files. */
+export function parseProviderEnv(env: Env, fileExists: (path: string) => boolean): ProviderSettings {
+    const token = envValue(env, "YC_TOKEN");
+    const serviceAccountKeyFile = envValue(env, "YC_SERVICE_ACCOUNT_KEY_FILE");
+    if (token && serviceAccountKeyFile) {
+        throw new ConfigError("YC_TOKEN / YC_SERVICE_ACCOUNT_KEY_FILE", "both are set, so it is unclear which identity deploys", "keep one of them in .env (a service-account key file is preferred)");
+    }
+    if (!token && !serviceAccountKeyFile) {
+        throw new ConfigError("YC_TOKEN / YC_SERVICE_ACCOUNT_KEY_FILE", "neither is set, so the provider cannot authenticate", "set YC_SERVICE_ACCOUNT_KEY_FILE=<path to key.json> (yc iam key create ...) or YC_TOKEN in .env");
+    }
+    if (serviceAccountKeyFile && !fileExists(serviceAccountKeyFile)) {
+        throw new ConfigError("YC_SERVICE_ACCOUNT_KEY_FILE", `file ${serviceAccountKeyFile} does not exist`, "point it at the JSON key written by 'yc iam key create --output key.json'");
+    }
+    return {
+        cloudId: yandexId(env, "YC_CLOUD_ID", "cloud"),
+        folderId: yandexId(env, "YC_FOLDER_ID", "folder"),
+        zone: envValue(env, "YC_ZONE") ?? DEFAULT_ZONE,
+        ...(token ? { token } : { serviceAccountKeyFile }),
+    };
+}

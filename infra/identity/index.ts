@@ -1,0 +1,85 @@
+// Identity: one service account per role, folder roles as non-authoritative members, the KMS key every
+// bucket uses with encrypt/decrypt rights for exactly the accounts that touch data, and the S3 static key.
+import * as pulumi from "@pulumi/pulumi";
+import * as yandex from "@pulumi/yandex";
+import { PipelineMode } from "../config/pipeline";
+import { Account, folderRoles, KMS_ROLE, KMS_USERS } from "./roles";
+
+export interface IdentityArgs {
+    readonly namePrefix: string;
+    readonly folderId: string;
+    readonly mode: PipelineMode;
+    /** The key must outlive `pulumi destroy` while retained buckets hold data encrypted with it. */
+    readonly retainKey: boolean;
+}
+
+const DESCRIPTIONS: Record<Account, string> = {
+    cluster: "Data Proc cluster hosts",
+    orchestrator: "Orchestrator VM (Airflow: submits jobs, manages ephemeral clusters)",
+    storage: "S3 API access (MLflow artifacts, job code uploads) through its static key",
+};
+
+export class Identity extends pulumi.ComponentResource {
+    readonly serviceAccountIds: Record<Account, pulumi.Output<string>>;
+    readonly kmsKeyId: pulumi.Output<string>;
+    readonly storageAccessKeyId: pulumi.Output<string>;
+    readonly storageSecretKey: pulumi.Output<string>;
+    /** Resources that must exist before anything uses the accounts (IAM propagates before use). */
+    readonly grants: pulumi.Resource[] = [];
+
+    constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fraud-mlops:infra:Identity", name, {}, opts);
+        const child = { parent: this };
+        const roles = folderRoles(args.mode);
+
+        const accounts = Object.fromEntries((Object.keys(roles) as Account[]).map((account) => [
+            account,
+            new yandex.IamServiceAccount(`${account}-sa`, { name: `${args.namePrefix}-${account}`, description: DESCRIPTIONS[account], folderId: args.folderId }, child),
+        ])) as Record<Account, yandex.IamServiceAccount>;
+
+        for (const account of Object.keys(roles) as Account[]) {
+            for (const role of roles[account]) {
+                this.grants.push(new yandex.ResourcemanagerFolderIamMember(`${account}-${role.replace(/\./g, "-")}`, {
+                    folderId: args.folderId,
+                    role,
+                    member: pulumi.interpolate`serviceAccount:${accounts[account].id}`,
+                }, child));
+            }
+        }
+
+        const key = new yandex.KmsSymmetricKey("data-key", {
+            name: `${args.namePrefix}-data`,
+            description: "Encrypts every bucket of the platform",
+            defaultAlgorithm: "AES_256",
+            rotationPeriod: "8760h",
+            deletionProtection: args.retainKey,
+        }, { ...child, retainOnDelete: args.retainKey });
+        for (const account of KMS_USERS) {
+            this.grants.push(new yandex.KmsSymmetricKeyIamMember(`${account}-kms`, {
+                symmetricKeyId: key.id,
+                role: KMS_ROLE,
+                member: pulumi.interpolate`serviceAccount:${accounts[account].id}`,
+            }, child));
+        }
+
+        const staticKey = new yandex.IamServiceAccountStaticAccessKey("storage-key", {
+            serviceAccountId: accounts.storage.id,
+            description: "S3 API key for MLflow and uploads",
+        }, { ...child, additionalSecretOutputs: ["accessKey", "secretKey"] });
+
+        this.serviceAccountIds = {
+            cluster: accounts.cluster.id,
+            orchestrator: accounts.orchestrator.id,
+            storage: accounts.storage.id,
+        };
+        this.kmsKeyId = key.id;
+        this.storageAccessKeyId = pulumi.secret(staticKey.accessKey);
+        this.storageSecretKey = pulumi.secret(staticKey.secretKey);
+        this.registerOutputs({
+            serviceAccountIds: this.serviceAccountIds,
+            kmsKeyId: this.kmsKeyId,
+            storageAccessKeyId: this.storageAccessKeyId,
+            storageSecretKey: this.storageSecretKey,
+        });
+    }
+}

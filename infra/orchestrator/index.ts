@@ -1,0 +1,53 @@
+// The orchestrator VM: Ubuntu LTS with Docker (cloud-init), running Airflow and MLflow.
+import * as pulumi from "@pulumi/pulumi";
+import * as yandex from "@pulumi/yandex";
+import { OrchestratorVmConfig } from "../config/orchestrator";
+import { renderCloudInit } from "./cloud-init";
+import { VM_USER } from "./paths";
+
+export interface OrchestratorVmArgs {
+    readonly name: string;
+    readonly config: OrchestratorVmConfig;
+    readonly zone: string;
+    readonly subnetId: pulumi.Input<string>;
+    readonly securityGroupIds: pulumi.Input<string>[];
+    readonly serviceAccountId: pulumi.Input<string>;
+    readonly sshPublicKey: string;
+    readonly labels: Record<string, string>;
+}
+
+// The image id is resolved from the family at deploy time; a newer release of the family must not
+// replace the VM (and its Airflow/MLflow state), so the boot image is ignored after creation.
+export const IGNORED_VM_CHANGES = ["bootDisk.initializeParams.imageId"];
+
+export class OrchestratorVm extends pulumi.ComponentResource {
+    readonly publicIp: pulumi.Output<string>;
+    readonly internalIp: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
+
+    constructor(name: string, args: OrchestratorVmArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fraud-mlops:infra:OrchestratorVm", name, {}, opts);
+        const { config } = args;
+        const image = yandex.getComputeImageOutput({ family: config.imageFamily }, { parent: this });
+        const vm = new yandex.ComputeInstance("vm", {
+            name: args.name,
+            hostname: args.name,
+            zone: args.zone,
+            platformId: config.platformId,
+            resources: { cores: config.cores, memory: config.memoryGb, coreFraction: 100 },
+            bootDisk: { initializeParams: { imageId: image.id, size: config.diskSizeGb, type: "network-ssd" } },
+            networkInterfaces: [{ subnetId: args.subnetId, nat: true, securityGroupIds: args.securityGroupIds }],
+            serviceAccountId: args.serviceAccountId,
+            metadata: {
+                "user-data": renderCloudInit({ sshPublicKey: args.sshPublicKey }),
+                "ssh-keys": `${VM_USER}:${args.sshPublicKey}`,
+            },
+            allowStoppingForUpdate: true,
+            labels: args.labels,
+        }, { parent: this, ignoreChanges: IGNORED_VM_CHANGES, dependsOn: opts?.dependsOn });
+        this.instanceId = vm.id;
+        this.publicIp = vm.networkInterfaces.apply((nics) => nics[0].natIpAddress ?? "");
+        this.internalIp = vm.networkInterfaces.apply((nics) => nics[0].ipAddress ?? "");
+        this.registerOutputs({ instanceId: this.instanceId, publicIp: this.publicIp, internalIp: this.internalIp });
+    }
+}

@@ -1,0 +1,83 @@
+// Sample inputs shared by the snapshot tests and render-samples.ts (which feeds the DAG tests): the stack's
+// default Data Proc config, the VM's real directory table, and sentinel secrets that must surface only in
+// the secret files.
+import { parseDataproc } from "../../../config/dataproc";
+import { ORCHESTRATOR_PATHS } from "../../paths";
+import { ServiceSecrets, ServicesInput } from "../inputs";
+import { clusterSpecOf, PipelineConfigInput } from "../pipeline-config";
+import { PipelineMode } from "../../../config/pipeline";
+
+export const SAMPLE_SERVICES_INPUT: ServicesInput = {
+    paths: ORCHESTRATOR_PATHS,
+    airflowPort: 8080,
+    mlflowPort: 5000,
+    airflowAdminUser: "admin",
+    mlflowAdminUser: "admin",
+    mlflowBucket: "fraud-mlops-dev-mlflow-b1gexample",
+    mlflowArtifactsPrefix: "artifacts",
+    s3Endpoint: "https://storage.yandexcloud.net",
+    s3Region: "ru-central1",
+};
+
+/** Distinct, greppable values; the characters exercise quoting (%, $, @, : and / need care in URLs and env files). */
+export const SENTINEL_SECRETS: ServiceSecrets = {
+    postgresSuperuserPassword: "SENTINEL-pg-super$uper%41",
+    airflowDbPassword: "SENTINEL-airflow-db@pass:w/rd%2",
+    mlflowDbPassword: "SENTINEL-mlflow-db#${HOME}%3",
+    airflowAdminPassword: "SENTINEL-airflow-admin-4",
+    airflowJwtSecret: "SENTINEL-airflow-jwt-5",
+    airflowApiSecretKey: "SENTINEL-airflow-api-6",
+    airflowFernetKey: Buffer.from("SENTINEL-fernet-key-32-bytes-7!!").toString("base64"),
+    mlflowAdminPassword: "SENTINEL-mlflow-admin%8",
+    mlflowS3AccessKeyId: "SENTINEL-s3-key-id-9",
+    mlflowS3SecretAccessKey: "SENTINEL-s3-secret/10+",
+};
+
+const CODE = "s3a://fraud-mlops-dev-code-b1gexample/jobs";
+
+/** The pipeline config of a cloud mode, with the cluster spec built from the stack's default Data Proc config. */
+export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): PipelineConfigInput {
+    const spec = clusterSpecOf(parseDataproc({}), {
+        folderId: "b1gexamplefolder",
+        zone: "ru-central1-a",
+        subnetId: "e9bexamplesubnet",
+        serviceAccountId: "aje-example-dataproc-sa",
+        securityGroupIds: ["enpexampledataprocsg"],
+        bucket: "fraud-mlops-dev-logs-b1gexample",
+        sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyForTests dev@example"],
+        labels: { project: "fraud-mlops", stack: "dev" },
+    });
+    return {
+        mode,
+        schedule: mode === "ephemeral" ? "0 3 * * *" : null,
+        retries: 1,
+        retryDelayMinutes: 5,
+        jobTimeoutMinutes: 120,
+        clusterTimeoutMinutes: 45,
+        dagRunTimeoutMinutes: 360,
+        data: {
+            rawPrefix: "s3a://fraud-mlops-dev-raw-b1gexample/raw",
+            cleanPrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/cleaned",
+            reportsPrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/reports",
+            quarantinePrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/quarantine",
+        },
+        jobs: { cleanJob: `${CODE}/entrypoints/clean_job.py`, trainJob: `${CODE}/entrypoints/train_job.py`, pyFiles: [`${CODE}/fraud_jobs.zip`] },
+        training: { model: "random_forest", trainStart: "2019-09-01", trainDays: 7, delayDays: 7, testDays: 7, experiment: "fraud-detection", registeredModel: "fraud-detector" },
+        mlflow: { trackingUri: "http://10.128.0.10:5000", uiUrl: "http://10.128.0.10:5000" },
+        dataproc: mode === "persistent" ? { clusterId: "c9qexamplecluster", spec } : { spec },
+    };
+}
+
+/** A local-mode config rooted at `root` (the DAG tests render their own with real paths). */
+export function sampleLocalPipelineInput(root: string): PipelineConfigInput {
+    const cloud = samplePipelineInput("persistent");
+    return {
+        ...cloud,
+        mode: "local",
+        data: { rawPrefix: `${root}/raw`, cleanPrefix: `${root}/cleaned`, reportsPrefix: `${root}/reports`, quarantinePrefix: `${root}/quarantine` },
+        jobs: { cleanJob: `${root}/jobs/entrypoints/clean_job.py`, trainJob: `${root}/jobs/entrypoints/train_job.py`, pyFiles: [] },
+        mlflow: { trackingUri: "http://127.0.0.1:5000", uiUrl: "http://127.0.0.1:5000" },
+        dataproc: undefined,
+        local: { sparkSubmit: `${root}/jobs/.venv/bin/spark-submit`, python: `${root}/jobs/.venv/bin/python`, master: "local[2]" },
+    };
+}

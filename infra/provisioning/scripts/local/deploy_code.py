@@ -1,0 +1,103 @@
+"""Deploy the job code to the code bucket, content-addressed.
+
+Uploads the spark-submit entry files (jobs/entrypoints/*.py) one by one and the `fraud_jobs`
+package as one zip for `--py-files`. Each object carries the SHA-256 of its content in its metadata;
+an object whose stored hash equals the local one is not uploaded again. The zip is built
+deterministically (sorted names, fixed timestamps) so unchanged sources give an unchanged hash.
+Prints a JSON manifest {key: sha256} on stdout (stored in the Pulumi state: no secrets).
+
+Usage: deploy_code.py --bucket CODE_BUCKET --prefix jobs/ --jobs-dir jobs [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import sys
+import zipfile
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from s3_env import ConfigError, client_from_env, fail, head_or_none  # noqa: E402
+
+SHA_META = "sha256"
+PACKAGE = "fraud_jobs"
+# Fixed zip entry time: file times must not change the archive's hash.
+ZIP_EPOCH = (2019, 8, 22, 0, 0, 0)
+
+
+def is_source_file(path: Path) -> bool:
+    # Same rule as the trigger hash in infra/provisioning/hashing.ts: everything but build/caches.
+    parts = set(path.parts)
+    return (
+        path.is_file()
+        and "__pycache__" not in parts
+        and not any(p.endswith(".egg-info") for p in path.parts)
+        and path.suffix != ".pyc"
+    )
+
+
+def package_zip(jobs_dir: Path) -> bytes:
+    root = jobs_dir / PACKAGE
+    if not (root / "__init__.py").is_file():
+        raise ConfigError(f"{root}/__init__.py not found: --jobs-dir must be the jobs/ folder of this repository")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in root.rglob("*") if is_source_file(p)):
+            info = zipfile.ZipInfo(path.relative_to(jobs_dir).as_posix(), ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def artifacts(jobs_dir: Path, prefix: str) -> List[Tuple[str, bytes]]:
+    entry_dir = jobs_dir / "entrypoints"
+    entries = sorted(p for p in entry_dir.glob("*.py") if is_source_file(p)) if entry_dir.is_dir() else []
+    found = [(prefix + "entrypoints/" + p.name, p.read_bytes()) for p in entries]
+    return found + [(prefix + PACKAGE + ".zip", package_zip(jobs_dir))]
+
+
+def deploy(client, bucket: str, prefix: str, jobs_dir: Path, dry_run: bool = False) -> Dict[str, dict]:
+    manifest = {}
+    for key, body in artifacts(jobs_dir, prefix):
+        digest = hashlib.sha256(body).hexdigest()
+        head = None if client is None else head_or_none(client, bucket, key)
+        unchanged = head is not None and head.get("Metadata", {}).get(SHA_META) == digest
+        if unchanged:
+            action = "unchanged"
+        elif dry_run:
+            action = "would upload"
+        else:
+            client.put_object(Bucket=bucket, Key=key, Body=body, Metadata={SHA_META: digest})
+            action = "uploaded"
+        # Progress on stderr: stdout carries only the manifest.
+        print(f"{action}: s3://{bucket}/{key} ({len(body)} B, sha256 {digest[:12]})", file=sys.stderr)
+        manifest[key] = {"sha256": digest, "action": action}
+    return manifest
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bucket", required=True)
+    parser.add_argument("--prefix", default="jobs/")
+    parser.add_argument("--jobs-dir", type=Path, default=Path("jobs"))
+    parser.add_argument("--dry-run", action="store_true", help="compare with the bucket (if reachable) but upload nothing")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.prefix and not args.prefix.endswith("/"):
+        return fail("--prefix must end with '/' (for example jobs/)")
+    try:
+        client = None if args.dry_run and "S3_ENDPOINT" not in os.environ else client_from_env()
+        manifest = deploy(client, args.bucket, args.prefix, args.jobs_dir, dry_run=args.dry_run)
+    except ConfigError as err:
+        return fail(str(err))
+    print(json.dumps(manifest, indent=1, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Trigger one run of an Airflow DAG and wait for it; on failure, name the failing task and show
+the tail of its log (with secret-looking values masked).
+
+Runs where the Airflow CLI runs (on the orchestrator VM through `docker compose exec`, or locally).
+Idempotent: run ids are `<run-prefix>-<attempt>`. If a run with the prefix already succeeded,
+nothing is triggered; if one is queued or running, it is waited on; otherwise a new attempt starts.
+So re-running after a timeout waits for the same run, and a re-run after a failure retries.
+The run configuration (JSON, no secrets) comes from stdin.
+
+Usage: run_pipeline.py --dag fraud_pipeline --run-prefix provision-ab12cd34 \
+         --airflow "docker compose -f /opt/fraud-mlops/docker-compose.yml exec -T airflow-scheduler airflow" \
+         --logs-dir /opt/fraud-mlops/logs --timeout-seconds 3600 < conf.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+FINISHED = ("success", "failed")
+SECRET_VALUE = re.compile(
+    r"(?i)((?:secret|password|passwd|token|private[_-]?key|access[_-]?key|credential)[\w.-]*\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|\S+)"
+)
+
+
+class PipelineError(Exception):
+    pass
+
+
+def mask_secrets(line: str) -> str:
+    return SECRET_VALUE.sub(lambda m: m.group(1) + "***", line)
+
+
+def parse_json_output(text: str):
+    # The Airflow CLI may print log and warning lines (which contain brackets) before the JSON document:
+    # the document is the first suffix that starts a line with [ or { and parses.
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("[", "{")):
+            try:
+                return json.loads("\n".join(lines[index:]))
+            except ValueError:
+                continue
+    raise PipelineError(f"Airflow CLI printed no JSON: {mask_secrets(text.strip()[-200:])!r}")
+
+
+class AirflowCli:
+    def __init__(self, prefix: Sequence[str]):
+        self.prefix = list(prefix)
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(self.prefix + list(args), capture_output=True, text=True)
+        if result.returncode != 0:
+            tail = "\n".join(mask_secrets(x) for x in result.stderr.strip().splitlines()[-10:])
+            raise PipelineError(f"`airflow {' '.join(args[:2])}` failed (exit {result.returncode}):\n{tail}")
+        return result.stdout
+
+    def runs(self, dag: str, run_prefix: str) -> List[dict]:
+        runs = parse_json_output(self.run("dags", "list-runs", dag, "-o", "json"))
+        return sorted(
+            (r for r in runs if r["run_id"].startswith(run_prefix + "-")),
+            key=lambda r: int(r["run_id"].rsplit("-", 1)[1]) if r["run_id"].rsplit("-", 1)[1].isdigit() else 0,
+        )
+
+    def task_states(self, dag: str, run_id: str) -> List[dict]:
+        return parse_json_output(self.run("tasks", "states-for-dag-run", dag, run_id, "-o", "json"))
+
+
+def choose_run(existing: List[dict], run_prefix: str):
+    """Returns (run_id, must_trigger)."""
+    for run in existing:
+        if run["state"] == "success":
+            return run["run_id"], False
+    for run in existing:
+        if run["state"] not in FINISHED:
+            return run["run_id"], False
+    return f"{run_prefix}-{len(existing) + 1}", True
+
+
+def log_tail(logs_dir: Path, dag: str, run_id: str, task_id: str, lines: int) -> str:
+    task_dir = logs_dir / f"dag_id={dag}" / f"run_id={run_id}" / f"task_id={task_id}"
+    attempts = sorted(task_dir.rglob("attempt=*.log"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
+    if not attempts:
+        return f"(no log file under {task_dir})"
+    text = attempts[-1].read_text(errors="replace").splitlines()[-lines:]
+    return "\n".join(mask_secrets(readable(line)) for line in text)
+
+
+def readable(line: str) -> str:
+    """Airflow 3 writes task logs as JSON lines: show them as `level event` plus the error, if any."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(record, dict) or "event" not in record:
+        return line
+    text = f"{record.get('level', '')} {record['event']}".strip()
+    for detail in record.get("error_detail") or []:
+        if isinstance(detail, dict):
+            text += f"\n  {detail.get('exc_type')}: {detail.get('exc_value')}"
+    return text
+
+
+def failure_report(cli: AirflowCli, args, run_id: str) -> str:
+    states = cli.task_states(args.dag, run_id)
+    failed = [t["task_id"] for t in states if t.get("state") == "failed"]
+    if not failed:
+        summary = ", ".join(f"{t['task_id']}={t.get('state')}" for t in states)
+        return f"pipeline run {run_id} failed without a failed task ({summary})"
+    report = [f"pipeline run {run_id} failed: task '{failed[0]}' failed"]
+    if len(failed) > 1:
+        report[0] += f" (also failed: {', '.join(failed[1:])})"
+    report.append(f"last {args.tail_lines} lines of the log of '{failed[0]}':")
+    report.append(log_tail(args.logs_dir, args.dag, run_id, failed[0], args.tail_lines))
+    return "\n".join(report)
+
+
+def run(args, conf: str) -> str:
+    cli = AirflowCli(shlex.split(args.airflow))
+    run_id, must_trigger = choose_run(cli.runs(args.dag, args.run_prefix), args.run_prefix)
+    if must_trigger:
+        cli.run("dags", "unpause", args.dag)
+        cli.run("dags", "trigger", args.dag, "-r", run_id, "-c", conf)
+        print(f"triggered {args.dag} run {run_id}", flush=True)
+    else:
+        print(f"found {args.dag} run {run_id}: waiting on it", flush=True)
+    started = time.monotonic()
+    state = None
+    while True:
+        current = [r for r in cli.runs(args.dag, args.run_prefix) if r["run_id"] == run_id]
+        state = current[0]["state"] if current else "missing"
+        elapsed = time.monotonic() - started
+        if state in FINISHED:
+            break
+        if elapsed >= args.timeout_seconds:
+            raise PipelineError(
+                f"run {run_id} still {state} after {args.timeout_seconds}s; it goes on in Airflow. "
+                "Run `pulumi up` again to wait for it, or raise pipeline.runTimeoutMinutes"
+            )
+        print(f"{run_id}: {state} ({elapsed:.0f}s)", flush=True)
+        time.sleep(args.poll_seconds)
+    if state != "success":
+        raise PipelineError(failure_report(cli, args, run_id))
+    tasks = ", ".join(f"{t['task_id']}={t.get('state')}" for t in cli.task_states(args.dag, run_id))
+    print(f"run {run_id}: success ({tasks})")
+    return run_id
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dag", required=True)
+    parser.add_argument("--run-prefix", required=True, help="letters, digits, '_' and '-'")
+    parser.add_argument("--airflow", required=True, help="command that runs the Airflow CLI")
+    parser.add_argument("--logs-dir", type=Path, required=True, help="Airflow base log folder as seen here")
+    parser.add_argument("--timeout-seconds", type=int, default=3600)
+    parser.add_argument("--poll-seconds", type=float, default=15)
+    parser.add_argument("--tail-lines", type=int, default=40)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", args.run_prefix):
+        print("error: --run-prefix may only hold letters, digits, '_' and '-'", file=sys.stderr)
+        return 2
+    conf = sys.stdin.read().strip() or "{}"
+    try:
+        json.loads(conf)
+    except ValueError as err:
+        print(f"error: the run configuration on stdin is not JSON ({err})", file=sys.stderr)
+        return 2
+    try:
+        run(args, conf)
+    except PipelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""deploy_orchestrator against a local target folder, a real MLflow server and a local health endpoint.
+
+Docker Compose cannot run here (no Docker engine): the compose step is skipped with --no-compose;
+file installation, secret-file modes, stale-file removal and the health waits run for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from conftest import SCRIPTS, free_port, load_script
+
+deploy = load_script("orchestrator_vm/deploy_orchestrator.py")
+SCRIPT = str(SCRIPTS / "orchestrator_vm" / "deploy_orchestrator.py")
+SECRET = "sentinel-secret-value-1234"
+
+
+@pytest.fixture(scope="module")
+def mlflow_url(tmp_path_factory):
+    store = tmp_path_factory.mktemp("mlflow")
+    port = free_port()
+    mlflow = os.path.join(os.path.dirname(sys.executable), "mlflow")
+    process = subprocess.Popen(
+        [mlflow, "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--backend-store-uri", f"file://{store}/runs", "--default-artifact-root", f"file://{store}/artifacts"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/health"
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def airflow_like_health():
+    """The JSON shape of Airflow 3's /api/v2/monitor/health, served locally."""
+    answers = {"state": {"metadatabase": {"status": "healthy"}, "scheduler": {"status": "unhealthy"},
+                         "triggerer": {"status": None}}}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server API)
+            body = json.dumps(answers["state"]).encode()
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/api/v2/monitor/health", answers
+    server.shutdown()
+
+
+def bundle(health, **files):
+    return json.dumps({
+        "files": {"docker-compose.yml": "services: {}\n", **files},
+        "secretFiles": {".env": f"MLFLOW_DB_PASSWORD={SECRET}\n"},
+        "health": health,
+    })
+
+
+def run(target, stdin, *extra):
+    return subprocess.run(
+        [sys.executable, SCRIPT, "--target", str(target), "--no-compose", "--health-timeout", "60",
+         "--health-interval", "0.5", *extra],
+        input=stdin, capture_output=True, text=True,
+    )
+
+
+def test_installs_files_waits_for_real_mlflow_and_is_idempotent(tmp_path, mlflow_url):
+    health = [{"name": "mlflow", "url": mlflow_url}]
+    first = run(tmp_path, bundle(health, **{"dags/fraud_pipeline.py": "dag = 1\n", "old.txt": "x"}))
+    assert first.returncode == 0, first.stderr
+    assert "files: changed 4, unchanged 0, removed 0" in first.stdout
+    assert f"healthy: mlflow ({mlflow_url})" in first.stdout
+    assert oct((tmp_path / ".env").stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "dags" / "fraud_pipeline.py").stat().st_mode & 0o777) == "0o644"
+    before = (tmp_path / "dags" / "fraud_pipeline.py").stat().st_mtime_ns
+    time.sleep(0.01)
+    second = run(tmp_path, bundle(health, **{"dags/fraud_pipeline.py": "dag = 1\n"}))
+    assert "files: changed 0, unchanged 3, removed 1" in second.stdout
+    assert (tmp_path / "dags" / "fraud_pipeline.py").stat().st_mtime_ns == before  # unchanged: not rewritten
+    assert not (tmp_path / "old.txt").exists()
+    for result in (first, second):
+        assert SECRET not in result.stdout + result.stderr
+
+
+def test_unhealthy_service_fails_with_its_name(tmp_path, airflow_like_health):
+    url, answers = airflow_like_health
+    result = run(tmp_path, bundle([{"name": "airflow", "url": url}]), "--health-timeout", "1")
+    assert result.returncode == 1
+    assert f"airflow at {url} not healthy after 1s (last: HTTP 200)" in result.stderr
+    answers["state"] = {**answers["state"], "scheduler": {"status": "healthy"}}
+    assert run(tmp_path, bundle([{"name": "airflow", "url": url}])).returncode == 0
+
+
+def test_unreachable_health_url_times_out(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}/health"
+    result = run(tmp_path, bundle([{"name": "mlflow", "url": url}]), "--health-timeout", "1")
+    assert result.returncode == 1 and "mlflow at" in result.stderr and "URLError" in result.stderr
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../escape", ".provisioning-manifest.json"])
+def test_rejects_paths_outside_the_target(tmp_path, path):
+    result = run(tmp_path, json.dumps({"files": {path: "x"}}))
+    assert result.returncode == 2 and "must be relative" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_bad_json_is_reported_without_echoing_it(tmp_path):
+    result = run(tmp_path, "{" + SECRET)
+    assert result.returncode == 2 and SECRET not in result.stderr
+
+
+def test_health_rules():
+    assert deploy.is_healthy(200, "OK")
+    assert not deploy.is_healthy(503, "OK")
+    assert deploy.is_healthy(200, json.dumps({"metadatabase": {"status": "healthy"}, "triggerer": {"status": None}}))
+    assert not deploy.is_healthy(200, json.dumps({"triggerer": {"status": None}}))
+
+
+def test_mlflow_server_answers_ok(mlflow_url):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            assert urllib.request.urlopen(mlflow_url, timeout=5).read() == b"OK"
+            return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("mlflow server did not start")

@@ -1,0 +1,84 @@
+"""Raw text lines -> typed fields plus the reason a line is malformed (built-in expressions only)."""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from fraud_jobs.common.schemas import RAW_COLUMNS
+
+FIELD_COUNT = len(RAW_COLUMNS)
+DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+MIDNIGHT_SUFFIX = " 24:00:00"
+INTEGER_FIELDS = (
+    "transaction_id",
+    "customer_id",
+    "tx_time_seconds",
+    "tx_time_days",
+    "tx_fraud",
+    "tx_fraud_scenario",
+)
+INT32_FIELDS = ("tx_time_days", "tx_fraud", "tx_fraud_scenario")
+
+
+def data_lines(lines: DataFrame) -> DataFrame:
+    """Drops blank lines and '#' comment lines (the header); every other line is a data row.
+
+    Reading the text instead of CSV with header=True avoids the pitfall of the header option eating the
+    first data row once the comment line is skipped.
+    """
+    text = F.col("value")
+    return lines.where((F.trim(text) != "") & ~text.startswith("#"))
+
+
+def _raw_field(index: int) -> Column:
+    return F.col("fields").getItem(index)
+
+
+def _integer_text_ok(text: Column, parsed: Column) -> Column:
+    # Spark's string->integer cast truncates "1.5" to 1; an integer field must not contain a decimal point.
+    return parsed.isNotNull() & ~text.contains(".")
+
+
+def parse_fields(lines: DataFrame) -> DataFrame:
+    """Adds the typed fields and `malformed` (null when the line parses, else the reason).
+
+    Expects a `value` column (one data line). Kept as text: `terminal_raw`, since a terminal that is not
+    an integer is the `unknown_terminal` rule's business, not a malformed line.
+    """
+    split = lines.withColumn("fields", F.split(F.col("value"), ","))
+    raw = {name: _raw_field(index) for index, name in enumerate(RAW_COLUMNS)}
+    parsed = {}
+    for name in INTEGER_FIELDS:
+        parsed[name] = raw[name].cast("int" if name in INT32_FIELDS else "long")
+    parsed["tx_amount"] = raw["tx_amount"].cast("double")
+    datetime_text = raw["tx_datetime"]
+    is_midnight = datetime_text.endswith(MIDNIGHT_SUFFIX)
+    # Hour 24 is not a valid time: parse the date and move to the next day at 00:00:00 (fixed later).
+    next_day = F.date_add(F.substring(datetime_text, 1, 10).cast("date"), 1).cast("timestamp")
+    parsed["tx_datetime"] = F.when(is_midnight, next_day).otherwise(datetime_text.cast("timestamp"))
+
+    checks = [(F.size("fields") != FIELD_COUNT, F.concat(F.lit("expected 9 fields, got "), F.size("fields")))]
+    for name in ("transaction_id", "tx_datetime", "customer_id", "tx_amount") + INTEGER_FIELDS[2:]:
+        if name == "tx_datetime":
+            ok = datetime_text.rlike(DATETIME_PATTERN) & parsed[name].isNotNull()
+        elif name == "tx_amount":
+            amount = parsed[name]
+            ok = amount.isNotNull() & ~F.isnan(amount) & (F.abs(amount) != float("inf"))
+        else:
+            ok = _integer_text_ok(raw[name], parsed[name])
+        checks.append((~ok, F.lit(name + " does not parse")))
+    checks.append((~parsed["tx_fraud"].isin(0, 1), F.lit("tx_fraud outside {0,1}")))
+    checks.append((~parsed["tx_fraud_scenario"].between(0, 3), F.lit("tx_fraud_scenario outside 0..3")))
+
+    reason = F.when(checks[0][0], checks[0][1])
+    for failed, text in checks[1:]:
+        reason = reason.when(failed, text)
+
+    return split.select(
+        "*",
+        *[parsed[name].alias(name) for name in RAW_COLUMNS if name != "terminal_id"],
+        raw["terminal_id"].alias("terminal_raw"),
+        F.when(is_midnight & parsed["tx_datetime"].isNotNull(), True).otherwise(False).alias("is_midnight"),
+        reason.alias("malformed"),
+    ).drop("fields")

@@ -1,0 +1,1 @@
+"""Code shared by the jobs: Spark session builder and the raw/cleaned schemas."""

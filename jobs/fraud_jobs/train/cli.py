@@ -1,0 +1,225 @@
+"""Command line of the training job (spark-submit jobs/entrypoints/train_job.py ...)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from typing import Any, Dict, List, Optional, Tuple
+
+from fraud_jobs.clean.cli import is_local, write_text
+from fraud_jobs.train.metrics import MAX_FNR, MAX_FPR, MAX_MONTHLY_DAMAGE
+from fraud_jobs.train.pipeline import MODELS, hyperparameters_for
+from fraud_jobs.train.protocol import Protocol
+from fraud_jobs.train.registry import Gates
+from fraud_jobs.train.run import DELAY_SWEEP_DAYS, TrainingConfig
+
+DEFAULT_EXPERIMENT = "fraud-detection"
+
+
+class UsageError(Exception):
+    """Bad arguments: reported with the option name and the fix, before Spark or MLflow start."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date YYYY-MM-DD, got {!r}".format(text)) from None
+
+
+def _int_at_least(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError("expected an integer >= {}, got {!r}".format(minimum, text))
+        return value
+
+    return parse
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("expected a number between 0 and 1, got {!r}".format(text))
+    return value
+
+
+def _delays(text: str) -> Tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        values = (-1,)
+    if any(value < 0 for value in values):
+        raise argparse.ArgumentTypeError("expected comma-separated days >= 0 such as 1,3,7, got {!r}".format(text))
+    return values
+
+
+def _fraud_weight(text: str) -> Optional[float]:
+    if text == "balanced":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError("expected 'balanced' or a positive number, got {!r}".format(text))
+    return value
+
+
+def _hyperparameter(text: str) -> Tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError("expected KEY=VALUE such as maxDepth=8, got {!r}".format(text))
+    for cast in (int, float):
+        try:
+            return key, cast(raw)
+        except ValueError:
+            pass
+    return key, raw
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="train_job.py",
+        description="Train and evaluate a fraud model on cleaned Parquet with the handbook's protocol.",
+    )
+    p.add_argument("--input", required=True, help="cleaned Parquet dataset (local, hdfs://, s3a://)")
+    p.add_argument("--train-start", required=True, type=_date, help="first training day, YYYY-MM-DD")
+    p.add_argument("--train-days", type=_int_at_least(1), default=7)
+    p.add_argument("--delay-days", type=_int_at_least(0), default=7, help="label delay = gap before the test")
+    p.add_argument("--test-days", type=_int_at_least(1), default=7)
+    p.add_argument("--model", required=True, choices=sorted(MODELS))
+    p.add_argument("--metrics-out", required=True, help="metrics JSON file (local, hdfs://, s3a://)")
+    p.add_argument("--mlflow-uri", help="MLflow tracking URI; without it nothing is logged")
+    p.add_argument("--experiment", default=DEFAULT_EXPERIMENT)
+    p.add_argument("--register", metavar="NAME", help="register the model under NAME (needs --mlflow-uri)")
+    p.add_argument("--quality-report", help="the cleaning job's report JSON, logged with the run")
+    p.add_argument(
+        "--hyperparameter", action="append", default=[], type=_hyperparameter, metavar="KEY=VALUE",
+        help="Spark ML parameter of the classifier, e.g. maxDepth=8 (repeatable)",
+    )
+    p.add_argument("--fraud-weight", type=_fraud_weight, default=None, help="'balanced' (default) or a number")
+    p.add_argument("--validation-folds", type=_int_at_least(1), default=1, help="folds for the threshold")
+    p.add_argument("--max-fpr", type=_fraction, default=MAX_FPR, help="FPR the threshold keeps on validation")
+    p.add_argument(
+        "--delay-sweep", type=_delays, default=DELAY_SWEEP_DAYS, help="label delays to report FNR/FPR for"
+    )
+    p.add_argument("--gate-min-auc-roc", type=_fraction, default=Gates().min_auc_roc)
+    p.add_argument("--gate-min-average-precision", type=_fraction, default=Gates().min_average_precision)
+    return p
+
+
+def validate(args: argparse.Namespace) -> TrainingConfig:
+    """Everything that can be checked before Spark or MLflow start; returns the run's config."""
+    if is_local(args.input) and not os.path.isdir(args.input):
+        raise UsageError("--input {} is not a directory: pass the cleaned Parquet dataset".format(args.input))
+    if args.register and not args.mlflow_uri:
+        raise UsageError("--register {} needs --mlflow-uri (the registry lives on the tracking server)".format(
+            args.register
+        ))
+    if args.quality_report and is_local(args.quality_report) and not os.path.isfile(args.quality_report):
+        raise UsageError("--quality-report {} does not exist: pass the cleaning job's --report file".format(
+            args.quality_report
+        ))
+    try:
+        hyperparameters = hyperparameters_for(args.model, dict(args.hyperparameter))
+    except ValueError as error:
+        raise UsageError("--hyperparameter: {}".format(error)) from None
+    return TrainingConfig(
+        protocol=Protocol(args.train_start, args.train_days, args.delay_days, args.test_days),
+        model=args.model,
+        hyperparameters=hyperparameters,
+        fraud_weight=args.fraud_weight,
+        validation_folds=args.validation_folds,
+        max_fpr=args.max_fpr,
+        delay_sweep=args.delay_sweep,
+    )
+
+
+def read_quality_report(spark, location: str) -> Dict[str, Any]:
+    if is_local(location):
+        with open(location, encoding="utf-8") as handle:
+            text = handle.read()
+    else:
+        text = spark.read.text(location, wholetext=True).first()[0]
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise UsageError("--quality-report {} is not JSON ({})".format(location, error)) from None
+
+
+def summary_text(metrics: Dict[str, Any]) -> str:
+    def verdict(met: bool) -> str:
+        return "met" if met else "NOT met"
+
+    lines = [
+        "AUC ROC {auc_roc:.4f}   average precision {average_precision:.4f}   CP@100 {card_precision_at_100:.4f}",
+        "threshold {threshold:.4f} (chosen on validation for FPR <= max-fpr)",
+    ]
+    text = "\n".join(lines).format(**metrics)
+    text += "\nFNR {:.2%} (target < {:.0%}: {})   FPR {:.2%} (target < {:.0%}: {})".format(
+        metrics["fnr"], MAX_FNR, verdict(metrics["meets_fnr_target"]),
+        metrics["fpr"], MAX_FPR, verdict(metrics["meets_fpr_target"]),
+    )
+    text += "\nmissed-fraud damage {:,.0f} per 30 days (target < {:,.0f}: {})".format(
+        metrics["monthly_damage"], MAX_MONTHLY_DAMAGE, verdict(metrics["meets_damage_target"])
+    )
+    sweep = sorted(int(key[len("fnr_delay_"):-1]) for key in metrics if key.startswith("fnr_delay_"))
+    for delay in sweep:
+        text += "\nlabels {} day(s) late: FNR {:.2%}  FPR {:.2%}".format(
+            delay, metrics["fnr_delay_{}d".format(delay)], metrics["fpr_delay_{}d".format(delay)]
+        )
+    return text
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    arg_parser = parser()
+    args = arg_parser.parse_args(argv)
+    try:
+        config = validate(args)
+    except UsageError as error:
+        arg_parser.error(str(error))
+
+    from fraud_jobs.common.schemas import CLEANED_SCHEMA
+    from fraud_jobs.common.spark import build_spark_session
+    from fraud_jobs.train.code_version import code_version
+    from fraud_jobs.train.registry import Gates
+    from fraud_jobs.train.run import run_training
+    from fraud_jobs.train.tracking import log_training_run, run_params
+
+    spark = build_spark_session(
+        "fraud-train", extra_conf={"spark.sql.execution.arrow.pyspark.enabled": "true"}
+    )
+    try:
+        quality_report = read_quality_report(spark, args.quality_report) if args.quality_report else None
+        cleaned = spark.read.schema(CLEANED_SCHEMA).parquet(args.input)
+        result = run_training(cleaned, config)
+    except (UsageError, ValueError) as error:
+        arg_parser.error(str(error))
+    write_text(spark, args.metrics_out, json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
+    print(summary_text(result.metrics))
+    if args.mlflow_uri:
+        gates = Gates(args.gate_min_auc_roc, args.gate_min_average_precision)
+        params = run_params(config, result.fraud_weight, code_version(), args.input)
+        outcome = log_training_run(
+            spark, result, params, args.mlflow_uri, args.experiment, quality_report, args.register, gates
+        )
+        print("MLflow run {} in experiment {!r}".format(outcome["run_id"], outcome["experiment"]))
+        if "registry" in outcome:
+            decision = outcome["registry"]
+            print("registered {} version {}: {}".format(decision["model_name"], decision["version"],
+                                                      decision["reason"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

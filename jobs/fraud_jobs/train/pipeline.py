@@ -1,0 +1,81 @@
+"""The model: a Spark ML Pipeline of standard stages only (assembler, scaler, classifier), so the whole
+fitted pipeline is saved and loaded by mlflow.spark. Class imbalance is handled by a weight column."""
+
+from __future__ import annotations
+
+from typing import Dict, Sequence, Union
+
+from pyspark.ml import Pipeline
+from pyspark.ml.classification import GBTClassifier, LogisticRegression, RandomForestClassifier
+from pyspark.ml.feature import StandardScaler, VectorAssembler
+from pyspark.ml.functions import vector_to_array
+from pyspark.ml.param import Param
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+Hyperparameters = Dict[str, Union[int, float, str]]
+
+WEIGHT_COLUMN = "class_weight"
+LABEL_COLUMN = "tx_fraud"
+
+MODELS = {
+    "logistic_regression": LogisticRegression,
+    "random_forest": RandomForestClassifier,
+    "gbt": GBTClassifier,
+}
+
+DEFAULT_HYPERPARAMETERS: Dict[str, Hyperparameters] = {
+    "logistic_regression": {"maxIter": 100, "regParam": 0.0001, "elasticNetParam": 0.0},
+    "random_forest": {"numTrees": 100, "maxDepth": 10, "minInstancesPerNode": 5, "seed": 0},
+    "gbt": {"maxIter": 50, "maxDepth": 5, "stepSize": 0.1, "seed": 0},
+}
+
+
+def hyperparameters_for(model: str, overrides: Hyperparameters) -> Hyperparameters:
+    if model not in MODELS:
+        raise ValueError("unknown model {!r}: use one of {}".format(model, ", ".join(sorted(MODELS))))
+    # Params are class attributes: readable without a SparkContext, so arguments are checked before Spark.
+    estimator = MODELS[model]
+    allowed = {name for name in dir(estimator) if isinstance(getattr(estimator, name), Param)}
+    unknown = sorted(set(overrides) - allowed)
+    if unknown:
+        raise ValueError("unknown hyperparameter(s) for {}: {}".format(model, ", ".join(unknown)))
+    merged = dict(DEFAULT_HYPERPARAMETERS[model])
+    merged.update(overrides)
+    return merged
+
+
+def build_pipeline(model: str, hyperparameters: Hyperparameters, feature_columns: Sequence[str]) -> Pipeline:
+    classifier = MODELS[model](
+        featuresCol="features", labelCol=LABEL_COLUMN, weightCol=WEIGHT_COLUMN, **hyperparameters
+    )
+    return Pipeline(
+        stages=[
+            VectorAssembler(inputCols=list(feature_columns), outputCol="raw_features"),
+            StandardScaler(inputCol="raw_features", outputCol="features", withMean=True, withStd=True),
+            classifier,
+        ]
+    )
+
+
+def with_class_weight(df: DataFrame, fraud_weight: float) -> DataFrame:
+    return df.withColumn(
+        WEIGHT_COLUMN, F.when(F.col(LABEL_COLUMN) == 1, F.lit(float(fraud_weight))).otherwise(F.lit(1.0))
+    )
+
+
+def balanced_fraud_weight(train: DataFrame) -> float:
+    """legit / fraud: both classes then weigh the same in the loss."""
+    counts = {row[LABEL_COLUMN]: row["count"] for row in train.groupBy(LABEL_COLUMN).count().collect()}
+    frauds, legit = counts.get(1, 0), counts.get(0, 0)
+    if frauds == 0 or legit == 0:
+        raise ValueError(
+            "the training window holds {} fraud and {} legitimate transactions: both classes are needed; "
+            "choose another --train-start or a longer --train-days".format(frauds, legit)
+        )
+    return legit / frauds
+
+
+def fraud_score() -> Column:
+    """Probability of the fraud class, from the classifier's probability vector."""
+    return vector_to_array(F.col("probability")).getItem(1)

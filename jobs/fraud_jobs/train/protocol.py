@@ -1,0 +1,86 @@
+"""The handbook's evaluation protocol: a training window, a gap equal to the label delay, a test window.
+Cards already known to be compromised when a test day is scored are removed from that day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import List, Tuple
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from fraud_jobs.features.customer import WINDOW_DAYS
+from fraud_jobs.features.time_columns import epoch_day
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(day: dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+@dataclass(frozen=True)
+class Protocol:
+    train_start: dt.date
+    train_days: int = 7
+    delay_days: int = 7
+    test_days: int = 7
+
+    @property
+    def train_end(self) -> dt.date:
+        """First day after the training window."""
+        return self.train_start + dt.timedelta(days=self.train_days)
+
+    @property
+    def test_start(self) -> dt.date:
+        return self.train_end + dt.timedelta(days=self.delay_days)
+
+    @property
+    def test_end(self) -> dt.date:
+        """First day after the test window."""
+        return self.test_start + dt.timedelta(days=self.test_days)
+
+    def validation_folds(self, count: int) -> List[Protocol]:
+        """Prequential folds in the past (handbook ch. 5): the first one assesses on the training window,
+        so every label it uses was known before the test window starts."""
+        first = self.train_start - dt.timedelta(days=self.delay_days + self.test_days)
+        return [replace(self, train_start=first - dt.timedelta(days=i * self.test_days)) for i in range(count)]
+
+    def with_delay_ending_at_same_test(self, delay_days: int) -> Protocol:
+        """Same test window, training window moved so that labels arrive `delay_days` after it."""
+        start = self.test_start - dt.timedelta(days=delay_days + self.train_days)
+        return replace(self, train_start=start, delay_days=delay_days)
+
+    def history_start(self) -> dt.date:
+        """First day whose transactions the features of the training window can look at."""
+        return self.train_start - dt.timedelta(days=self.delay_days + max(WINDOW_DAYS))
+
+
+def split(features: DataFrame, protocol: Protocol) -> Tuple[DataFrame, DataFrame]:
+    """(train, test) with an `event_day` column; the test set without the cards already known as
+    compromised: any card with a fraud from the training start up to the test day minus the delay
+    (the book's known_defrauded_customers)."""
+    with_day = features.withColumn("event_day", epoch_day())
+    train_start, train_end = day_number(protocol.train_start), day_number(protocol.train_end)
+    test_start, test_end = day_number(protocol.test_start), day_number(protocol.test_end)
+    train = with_day.filter((F.col("event_day") >= train_start) & (F.col("event_day") < train_end))
+    first_known_fraud = (
+        with_day.filter(
+            (F.col("tx_fraud") == 1)
+            & (F.col("event_day") >= train_start)
+            & (F.col("event_day") < test_end - protocol.delay_days)
+        )
+        .groupBy("customer_id")
+        .agg(F.min("event_day").alias("_first_known_fraud_day"))
+    )
+    test = (
+        with_day.filter((F.col("event_day") >= test_start) & (F.col("event_day") < test_end))
+        .join(first_known_fraud, "customer_id", "left")
+        .filter(
+            F.col("_first_known_fraud_day").isNull()
+            | (F.col("_first_known_fraud_day") >= F.col("event_day") - protocol.delay_days)
+        )
+        .drop("_first_known_fraud_day")
+    )
+    return train, test

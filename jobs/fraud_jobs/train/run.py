@@ -1,0 +1,158 @@
+"""One training run: features, the book's protocol, the threshold chosen on validation folds, the test
+metrics, and the label-delay trade-off (same test window, labels arriving 1, 3 or 7 days late)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import pandas as pd
+from pyspark.ml import PipelineModel
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from fraud_jobs.features import FEATURE_COLUMNS, add_features
+from fraud_jobs.features.time_columns import epoch_day
+from fraud_jobs.train.evaluation import Metrics, evaluate
+from fraud_jobs.train.metrics import MAX_FPR, error_rates, threshold_for_max_fpr
+from fraud_jobs.train.pipeline import (
+    Hyperparameters,
+    balanced_fraud_weight,
+    build_pipeline,
+    fraud_score,
+    with_class_weight,
+)
+from fraud_jobs.train.protocol import Protocol, day_number, split
+
+DELAY_SWEEP_DAYS = (1, 3, 7)
+SCORED_COLUMNS = ["event_day", "customer_id", "tx_fraud", "tx_amount"]
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    protocol: Protocol
+    model: str
+    hyperparameters: Hyperparameters
+    fraud_weight: Optional[float] = None  # None: balanced (legit / fraud in the training window)
+    validation_folds: int = 1
+    max_fpr: float = MAX_FPR
+    delay_sweep: Sequence[int] = DELAY_SWEEP_DAYS
+
+
+@dataclass
+class TrainingResult:
+    model: PipelineModel
+    metrics: Metrics
+    test_scored: pd.DataFrame
+    fraud_weight: float
+    input_example: pd.DataFrame
+    importances: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Fitted:
+    model: PipelineModel
+    threshold: float
+    fraud_weight: float
+
+
+def protocols_used(config: TrainingConfig) -> List[Protocol]:
+    main = config.protocol
+    sweep = [main.with_delay_ending_at_same_test(d) for d in config.delay_sweep if d != main.delay_days]
+    used = [main, *sweep]
+    return used + [fold for p in used for fold in p.validation_folds(config.validation_folds)]
+
+
+def data_window(config: TrainingConfig) -> Tuple[dt.date, dt.date]:
+    """[first day any feature looks at, first day after the test window)."""
+    used = protocols_used(config)
+    return min(p.history_start() for p in used), config.protocol.test_end
+
+
+def check_coverage(cleaned: DataFrame, config: TrainingConfig) -> None:
+    """The input must hold the earliest validation training day and the last test day."""
+    first_needed = min(p.train_start for p in protocols_used(config))
+    last_needed = config.protocol.test_end - dt.timedelta(days=1)
+    bounds = cleaned.agg(F.min(epoch_day()).alias("lo"), F.max(epoch_day()).alias("hi")).first()
+    if bounds["lo"] is None:
+        raise ValueError("--input holds no transactions")
+    first, last = dt.date(1970, 1, 1) + dt.timedelta(days=bounds["lo"]), dt.date(1970, 1, 1) + dt.timedelta(
+        days=bounds["hi"]
+    )
+    if first > first_needed or last < last_needed:
+        raise ValueError(
+            "--input covers {} .. {} but this run needs {} .. {} (validation folds before --train-start, the "
+            "test window after it): choose --train-start between {} and {}, or fewer --validation-folds".format(
+                first,
+                last,
+                first_needed,
+                last_needed,
+                first + (config.protocol.train_start - first_needed),
+                last - (last_needed - config.protocol.train_start),
+            )
+        )
+
+
+def score(model: PipelineModel, df: DataFrame) -> pd.DataFrame:
+    return model.transform(df).select(*SCORED_COLUMNS, fraud_score().alias("score")).toPandas()
+
+
+def _fit(train: DataFrame, config: TrainingConfig) -> Tuple[PipelineModel, float]:
+    weight = config.fraud_weight if config.fraud_weight is not None else balanced_fraud_weight(train)
+    pipeline = build_pipeline(config.model, config.hyperparameters, FEATURE_COLUMNS)
+    return pipeline.fit(with_class_weight(train, weight)), weight
+
+
+def _fit_with_threshold(features: DataFrame, protocol: Protocol, config: TrainingConfig) -> _Fitted:
+    validation = []
+    for fold in protocol.validation_folds(config.validation_folds):
+        fold_train, fold_assessment = split(features, fold)
+        fold_model, _ = _fit(fold_train, config)
+        validation.append(score(fold_model, fold_assessment))
+    scored = pd.concat(validation, ignore_index=True)
+    threshold = threshold_for_max_fpr(scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), config.max_fpr)
+    train, _ = split(features, protocol)
+    model, weight = _fit(train, config)
+    return _Fitted(model, threshold, weight)
+
+
+def importances(model: PipelineModel) -> Dict[str, float]:
+    """Coefficients (on standardised inputs) for logistic regression, impurity importances for trees."""
+    classifier = model.stages[-1]
+    values = classifier.coefficients if hasattr(classifier, "coefficients") else classifier.featureImportances
+    return {name: float(value) for name, value in zip(FEATURE_COLUMNS, values.toArray())}
+
+
+def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
+    protocol = config.protocol
+    check_coverage(cleaned, config)
+    first, end = data_window(config)
+    window = cleaned.filter((epoch_day() >= day_number(first)) & (epoch_day() < day_number(end)))
+    features = add_features(window, protocol.delay_days).cache()
+    fitted = _fit_with_threshold(features, protocol, config)
+    _, test = split(features, protocol)
+    test_scored = score(fitted.model, test)
+    metrics = evaluate(test_scored, fitted.threshold, protocol.test_days)
+    example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
+    features.unpersist()
+    for delay in config.delay_sweep:
+        if delay == protocol.delay_days:
+            fnr, fpr = metrics["fnr"], metrics["fpr"]
+        else:
+            delayed = protocol.with_delay_ending_at_same_test(delay)
+            delayed_features = add_features(window, delay).cache()
+            delayed_fit = _fit_with_threshold(delayed_features, delayed, config)
+            scored = score(delayed_fit.model, split(delayed_features, delayed)[1])
+            fnr, fpr = error_rates(scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), delayed_fit.threshold)
+            delayed_features.unpersist()
+        metrics["fnr_delay_{}d".format(delay)] = fnr
+        metrics["fpr_delay_{}d".format(delay)] = fpr
+    return TrainingResult(
+        model=fitted.model,
+        metrics=metrics,
+        test_scored=test_scored,
+        fraud_weight=fitted.fraud_weight,
+        input_example=example,
+        importances=importances(fitted.model),
+    )

@@ -1,0 +1,76 @@
+"""MLflow logging of one training run: parameters, metrics, the data-quality report, plots,
+importances and the fitted pipeline (mlflow.spark) with its signature and input example.
+Artifacts go through the tracking server (`mlflow-artifacts:`), so the driver needs no storage keys."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any, Dict, Optional
+
+from fraud_jobs.train.plots import render_plots
+from fraud_jobs.train.registry import Gates, register_and_decide
+from fraud_jobs.train.run import TrainingConfig, TrainingResult
+
+
+def run_params(config: TrainingConfig, fraud_weight: float, code_version: str, input_path: str) -> Dict[str, Any]:
+    protocol = config.protocol
+    params: Dict[str, Any] = {
+        "input": input_path,
+        "train_start": protocol.train_start.isoformat(),
+        "train_days": protocol.train_days,
+        "delay_days": protocol.delay_days,
+        "test_days": protocol.test_days,
+        "test_start": protocol.test_start.isoformat(),
+        "model": config.model,
+        "fraud_weight": fraud_weight,
+        "validation_folds": config.validation_folds,
+        "max_fpr": config.max_fpr,
+        "delay_sweep": ",".join(str(d) for d in config.delay_sweep),
+        "code_version": code_version,
+    }
+    params.update({"hp_" + key: value for key, value in config.hyperparameters.items()})
+    return params
+
+
+def log_training_run(
+    spark,
+    result: TrainingResult,
+    params: Dict[str, Any],
+    tracking_uri: str,
+    experiment: str,
+    quality_report: Optional[Dict[str, Any]],
+    register_name: Optional[str],
+    gates: Gates,
+) -> Dict[str, Any]:
+    import mlflow
+    import mlflow.spark
+    from mlflow.models import infer_signature
+
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_experiment(experiment)
+    with mlflow.start_run() as run:
+        mlflow.log_params(params)
+        mlflow.log_metrics({key: float(value) for key, value in result.metrics.items()})
+        mlflow.log_dict(result.metrics, "metrics.json")
+        mlflow.log_dict(result.importances, "feature_importances.json")
+        if quality_report is not None:
+            mlflow.log_dict(quality_report, "data_quality/clean_report.json")
+        scored = result.test_scored
+        with tempfile.TemporaryDirectory() as plots_dir:
+            render_plots(scored["tx_fraud"], scored["score"], result.metrics["threshold"], plots_dir)
+            mlflow.log_artifacts(plots_dir, "plots")
+        example = result.input_example
+        predictions = result.model.transform(spark.createDataFrame(example)).select("prediction").toPandas()
+        mlflow.spark.log_model(
+            result.model,
+            "model",
+            signature=infer_signature(example, predictions["prediction"]),
+            input_example=example,
+        )
+        outcome: Dict[str, Any] = {"run_id": run.info.run_id, "experiment": experiment}
+        if register_name:
+            decision = register_and_decide(run.info.run_id, register_name, result.metrics, gates)
+            mlflow.set_tags({"registry_" + key: str(value) for key, value in decision.items()})
+            mlflow.log_dict(decision, "registry_decision.json")
+            outcome["registry"] = decision
+    return outcome

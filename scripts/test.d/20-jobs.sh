@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Python jobs: lint, Python 3.8 syntax floor (Data Proc image 2.1), unit and end-to-end tests on local Spark.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./scripts/setup-python.sh
+py=jobs/.venv/bin
+"$py/ruff" check jobs
+"$py/ruff" format --check jobs
+# vermin parses the code and reports the minimum Python version each construct needs.
+"$py/vermin" --target=3.8- --violations --no-tips --eval-annotations --backport typing_extensions jobs/fraud_jobs jobs/entrypoints
+cd jobs && ../"$py/pytest" -q -p no:cacheprovider tests
