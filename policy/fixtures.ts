@@ -4,8 +4,8 @@ import { TYPES } from "../infra/cost/estimate";
 import type { PolicyTarget } from "./testing";
 
 export const compliantBucket: PolicyTarget = {
-    type: TYPES.bucket, name: "data", inputs: {
-        bucket: "fraud-data-abc", defaultStorageClass: "STANDARD",
+    type: TYPES.bucket, name: "cleaned", inputs: {
+        bucket: "fraud-cleaned-abc", defaultStorageClass: "STANDARD",
         anonymousAccessFlags: { read: false, list: false, configRead: false },
         serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "key-id" } } },
     },

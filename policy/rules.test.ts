@@ -28,7 +28,7 @@ describe("policy rules on hand-built resources", () => {
         ];
         const found = await resourceViolations(bucketNoAnonymousAccess, broken);
         assert.strictEqual(found.length, 4);
-        assert.match(found[0], /bucket "data": anonymousAccessFlags.read is true/);
+        assert.match(found[0], /bucket "cleaned": anonymousAccessFlags.read is true/);
         assert.match(found[1], /anonymousAccessFlags.list is true/);
         assert.match(found[2], /acl "public-read"/);
         assert.match(found[3], /AllUsers makes the bucket public/);
@@ -41,7 +41,7 @@ describe("policy rules on hand-built resources", () => {
             withInput(compliantBucket, (i) => { delete i.serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.kmsMasterKeyId; }),
         ]);
         assert.strictEqual(found.length, 3);
-        assert.match(found[0], /bucket "data" has no default server-side encryption; set serverSideEncryptionConfiguration/);
+        assert.match(found[0], /bucket "cleaned" has no default server-side encryption; set serverSideEncryptionConfiguration/);
         assert.match(found[1], /uses sseAlgorithm "AES256" instead of "aws:kms"/);
         assert.match(found[2], /no kmsMasterKeyId/);
     });
@@ -116,7 +116,7 @@ describe("policy rules on hand-built resources", () => {
         assert.ok(!isProductionStack("dev") && !isProductionStack("product-demo") && !isProductionStack("preprod2"));
         assert.deepStrictEqual(await resourceViolations(productionDeletionProtection, compliantResources, "dev"), []);
         const found = await resourceViolations(productionDeletionProtection, compliantResources, "production");
-        assert.ok(found.some((m) => /StorageBucket "data" on production stack "production" is not protected; pass the resource option \{ protect: true \}/.test(m)), found.join("\n"));
+        assert.ok(found.some((m) => /StorageBucket "cleaned" on production stack "production" is not protected; pass the resource option \{ protect: true \}/.test(m)), found.join("\n"));
         assert.ok(found.some((m) => /DataprocCluster "spark" on production stack "production" needs deletionProtection: true/.test(m)));
         assert.ok(!found.some((m) => /cluster-sg/.test(m)), "security groups hold no data");
         const protectedSet = compliantResources.map((r) => withInput(r, (i) => { i.deletionProtection = true; }, { protect: true }));
@@ -128,6 +128,6 @@ describe("policy rules on hand-built resources", () => {
         const big = withInput(compliantCluster, (i) => { i.clusterConfig.subclusterSpecs[1].resources.resourcePresetId = "s3-c32-m128"; });
         const found = await stackViolations(monthlyBudget, [...compliantResources.filter((r) => r !== compliantCluster), big]);
         assert.strictEqual(found.length, 1);
-        assert.match(found[0], /^estimated [\d,]+ RUB a month exceeds the budget of 40,000 RUB \(fraud-mlops:cost.monthlyBudgetRub\); largest items: spark: data \(DATANODE\): 3 x s3-c32-m128 RAM [\d,]+ RUB; spark: data \(DATANODE\): 3 x s3-c32-m128 vCPU/);
+        assert.match(found[0], /^estimated [\d,]+ RUB a month exceeds the budget of 45,000 RUB \(fraud-mlops:cost.monthlyBudgetRub\); largest items: spark: data \(DATANODE\): 3 x s3-c32-m128 RAM [\d,]+ RUB; spark: data \(DATANODE\): 3 x s3-c32-m128 vCPU/);
     });
 });

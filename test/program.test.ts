@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import { renderCloudInit } from "../infra/orchestrator/cloud-init";
 import { OFFLINE_DEFAULTS, OfflineResult, runProgram } from "../tools/offline";
+import { OFFLINE_RUN_TIMEOUT_MS, programRun } from "./support/dev-stack";
 import { input, ofType, one } from "./support/inventory";
 
 interface Rule {
@@ -41,7 +42,7 @@ function rolesByAccount(result: OfflineResult): Record<string, string[]> {
 }
 
 describe("the Pulumi program under mocks", function () {
-    this.timeout(240_000);
+    this.timeout(OFFLINE_RUN_TIMEOUT_MS);
     let dev: OfflineResult;
     let ephemeral: OfflineResult;
     let disposable: OfflineResult;
@@ -49,9 +50,9 @@ describe("the Pulumi program under mocks", function () {
 
     before(async () => {
         [dev, ephemeral, disposable, unconfigured] = await Promise.all([
-            runProgram({ stack: "dev" }),
-            runProgram({ stack: "dev", overrides: { "fraud-mlops:pipeline": { mode: "ephemeral" } } }),
-            runProgram({
+            programRun({ stack: "dev" }),
+            programRun({ stack: "dev", overrides: { "fraud-mlops:pipeline": { mode: "ephemeral" } } }),
+            programRun({
                 stack: "dev",
                 overrides: {
                     "fraud-mlops:storage": { allowDataDestroy: true },

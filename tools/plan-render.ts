@@ -4,11 +4,13 @@ import { asArray, inputAt, TYPES } from "../infra/cost/estimate";
 import { renderStackCost } from "../infra/cost/render";
 import { StackCostSettings } from "../infra/cost/stack-estimate";
 import { OfflineResource, OfflineResult } from "./offline";
+import { declaredResources } from "./stack-cost";
 
 type Settings = (inputs: Record<string, unknown>) => string[];
 
 const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 const GB = 1024 ** 3;
+const shorten = (value: string) => (value.length > 160 ? `${value.slice(0, 157)}...` : value);
 
 function ruleText(rule: unknown): string {
     const protocol = text(inputAt(rule, "protocol") ?? "ANY");
@@ -101,8 +103,8 @@ export function renderTree(resources: readonly OfflineResource[]): string[] {
 }
 
 export function renderPlan(result: OfflineResult, settings: StackCostSettings): string {
-    const resources = result.resources.filter((r) => !r.type.startsWith("pulumi:providers:"));
-    const providers = result.resources.length - resources.length;
+    const resources = result.resources.filter((r) => !r.type.startsWith("pulumi:"));
+    const providers = result.resources.filter((r) => r.type.startsWith("pulumi:providers:")).length;
     const custom = resources.filter((r) => r.custom).length;
     const out = [
         `Offline plan for stack ${result.stack} (the real program under Pulumi mocks; no cloud, no credentials)`,
@@ -111,9 +113,8 @@ export function renderPlan(result: OfflineResult, settings: StackCostSettings): 
         ...renderTree(resources),
         "",
         "Stack outputs:",
-        ...Object.entries(result.outputs).map(([name, output]) => `  ${name}: ${output.secret ? "[secret]" : text(output.value)}`),
+        ...Object.entries(result.outputs).map(([name, output]) => `  ${name}: ${output.secret ? "[secret]" : shorten(text(output.value))}`),
         "",
     ];
-    const declared = result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, inputs: r.inputs }));
-    return out.join("\n") + renderStackCost(result.stack, declared, settings);
+    return out.join("\n") + renderStackCost(result.stack, declaredResources(result), settings);
 }

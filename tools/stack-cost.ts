@@ -1,7 +1,9 @@
 // Shared by `npm run cost` and `npm run plan`: run the real program offline for a stack and price it.
 import { stackCostSettings, StackCostSettings } from "../infra/cost/stack-estimate";
 import { DeclaredResource } from "../infra/cost/types";
-import { buildRequest, OfflineResult, runProgram } from "./offline";
+import * as fs from "fs";
+import * as path from "path";
+import { buildRequest, OfflineResult, REPO_ROOT, runProgram, RunOptions } from "./offline";
 
 export interface PricedStack {
     readonly stack: string;
@@ -28,17 +30,33 @@ export function parseStackArgument(argv: readonly string[], usage: string): stri
     return stack;
 }
 
+/** The cost settings of the exact configuration the offline runner gives the program. */
+export function offlineCostSettings(options: RunOptions): StackCostSettings {
+    const prefix = "fraud-mlops:";
+    const raw = Object.fromEntries(Object.entries(buildRequest(options).config)
+        .filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    return stackCostSettings(raw);
+}
+
+export function declaredResources(result: OfflineResult): DeclaredResource[] {
+    return result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, inputs: r.inputs }));
+}
+
+function requireStackFile(stack: string): void {
+    if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
+        const known = fs.readdirSync(REPO_ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
+        throw new Error(`no stack file Pulumi.${stack}.yaml; stacks here: ${known.join(", ") || "none"}`);
+    }
+}
+
 export async function priceStack(stack: string): Promise<PricedStack> {
-    const request = buildRequest({ stack });
+    requireStackFile(stack);
+    const settings = offlineCostSettings({ stack }); // bad config fails here, before the program runs
     const result = await runProgram({ stack });
     if (result.error) {
         throw new Error(`the program failed for stack ${stack}: ${result.error.message}`);
     }
-    const prefix = "fraud-mlops:";
-    const raw = Object.fromEntries(Object.entries(request.config)
-        .filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-    const resources = result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, inputs: r.inputs }));
-    return { stack, result, resources, settings: stackCostSettings(raw) };
+    return { stack, result, resources: declaredResources(result), settings };
 }
 
 /** Runs a CLI body, printing a clear one-line error (no stack trace) for bad input. */

@@ -13,6 +13,8 @@ import { Env, parseProviderEnv } from "./provider";
 import { PROJECT, RawConfig } from "./reader";
 import { parseSshPublicKey } from "./ssh";
 import { parseStorage } from "./storage";
+import { parseSeedForRun } from "./pipeline-run";
+import { parseProvisioning } from "./seed";
 
 export { ConfigError } from "./errors";
 
@@ -39,6 +41,8 @@ export function parseConfig(input: ConfigInput) {
         orchestrator: parseOrchestrator(config),
         pipeline: parsePipeline(config),
         cost: parseCost(config),
+        seed: parseSeedForRun(config),
+        provisioning: parseProvisioning(config),
     };
 }
 

@@ -1,5 +1,6 @@
 // Section `fraud-mlops:pipeline`: how the jobs run. Other sections' owners extend this file additively.
 import { RawConfig, Section } from "./reader";
+import { parsePipelineRun, PipelineRunConfig } from "./pipeline-run";
 
 /**
  * persistent: one long-lived Data Proc cluster declared here;
@@ -9,13 +10,13 @@ import { RawConfig, Section } from "./reader";
 export const PIPELINE_MODES = ["persistent", "ephemeral", "local"] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
-export interface PipelineConfig {
+export interface PipelineConfig extends PipelineRunConfig {
     readonly mode: PipelineMode;
 }
 
 export function parsePipeline(config: RawConfig): PipelineConfig {
     const section = Section.of(config, "pipeline");
-    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent") };
+    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent"), ...parsePipelineRun(section) };
     section.finish();
     return pipeline;
 }

@@ -3,6 +3,9 @@ import { compliantResources } from "../../policy/fixtures";
 import { estimateMonthlyCost, TYPES } from "./estimate";
 import { HOURS_PER_MONTH, PRICES } from "./prices";
 import { UsageAssumptions } from "./types";
+import { parseCost } from "../config/cost";
+import { parseDataproc } from "../config/dataproc";
+import { EPHEMERAL_CLUSTER_NAME, estimateStack } from "./stack-estimate";
 
 const persistent: UsageAssumptions = { clusterHoursPerMonth: HOURS_PER_MONTH, bucketSizesGb: { default: 150 }, egressGbPerMonth: 0 };
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 0.005, `${actual} != ${expected}`);
@@ -21,7 +24,7 @@ describe("estimateMonthlyCost", () => {
     it("prices the VM, the bucket by class and size, the KMS key; marks estimate lines", () => {
         const estimate = estimateMonthlyCost(compliantResources, persistent);
         close(componentTotal(estimate.lines, "orchestrator"), 730 * (2 * 1.24 + 8 * 0.33 + 30 * 0.0199 + 0.26352));
-        close(componentTotal(estimate.lines, "data"), 150 * PRICES.storageStandard.rub);
+        close(componentTotal(estimate.lines, "cleaned"), 150 * PRICES.storageStandard.rub);
         const markup = estimate.lines.find((l) => l.item.includes("Data Proc vCPU charge"));
         assert.strictEqual(markup?.estimate, true);
         assert.strictEqual(estimate.lines.find((l) => l.item.endsWith("x s3-c4-m16 vCPU"))?.estimate, false);
@@ -44,6 +47,7 @@ describe("estimateMonthlyCost", () => {
             { type: TYPES.dataproc, name: "gpu", inputs: { clusterConfig: { subclusterSpecs: [{ role: "DATANODE", hostsCount: 1, resources: { resourcePresetId: "g2-c32-m192", diskSize: 100, diskTypeId: "network-ssd-nonreplicated" } }] } } },
             { type: TYPES.bucket, name: "odd", inputs: { defaultStorageClass: "ARCHIVE" } },
             { type: "fraud:infra:Storage", name: "storage", inputs: {}, custom: false },
+            { type: "fraud-mlops:infra:Network", name: "network", inputs: {} }, // as the policy engine passes components
         ], persistent);
         assert.deepStrictEqual(estimate.unpriced.map((u) => `${u.component}: ${u.reason}`), [
             "pg: type not in the price table",
@@ -68,7 +72,7 @@ describe("estimateMonthlyCost", () => {
 
     it("a bucket with no expected size and no default is unpriced", () => {
         const estimate = estimateMonthlyCost([{ type: TYPES.bucket, name: "logs", inputs: {} }], { ...persistent, bucketSizesGb: { data: 5 } });
-        assert.deepStrictEqual(estimate.unpriced.map((u) => u.reason), ["no expected size: set cost.bucketSizesGb.logs"]);
+        assert.deepStrictEqual(estimate.unpriced.map((u) => u.reason), ["no expected size in fraud-mlops:cost.bucketSizesGb (known: data)"]);
     });
 
     it("every price has a unit, an ISO effective date, a source; estimates are flagged", () => {
@@ -80,5 +84,27 @@ describe("estimateMonthlyCost", () => {
             "dataprocMarkupVcpu", "dataprocMarkupRam", "diskNetworkHdd", "internetEgress",
             "storageStandard", "storageCold", "storageIce", "kmsKeyVersion",
         ]);
+    });
+});
+
+describe("estimateStack (pipeline modes)", () => {
+    const settings = (mode: "persistent" | "ephemeral" | "local", schedule: string | null = null) =>
+        ({ mode, cost: parseCost({}), dataproc: parseDataproc({}), schedule });
+
+    it("the per-run cluster of the ephemeral mode is priced like the declared one, for the runs' hours", () => {
+        const declared = estimateStack(compliantResources, settings("persistent"), "persistent");
+        const perRun = estimateStack(compliantResources.filter((r) => r.type !== TYPES.dataproc), settings("ephemeral", "@daily"), "ephemeral");
+        assert.deepStrictEqual(perRun.unpriced, []);
+        const cluster = perRun.lines.filter((l) => l.component === EPHEMERAL_CLUSTER_NAME);
+        assert.ok(cluster.length > 0 && cluster.every((l) => Math.abs((l.hours ?? 0) - 30.4375 * 1.5) < 1e-9));
+        // the fixture's cluster has the default shape, with a public master: the per-run one has none
+        const expected = (componentTotal(declared.lines, "spark") - 730 * PRICES.publicIpv4.rub) * 45.65625 / 730;
+        close(componentTotal(perRun.lines, EPHEMERAL_CLUSTER_NAME), expected);
+    });
+
+    it("local mode prices no cluster in either life", () => {
+        const local = compliantResources.filter((r) => r.type !== TYPES.dataproc);
+        close(estimateStack(local, settings("local"), "persistent").totalRub, estimateStack(local, settings("local"), "ephemeral").totalRub);
+        assert.ok(!estimateStack(local, settings("local"), "persistent").lines.some((l) => l.type === TYPES.dataproc));
     });
 });

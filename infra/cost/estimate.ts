@@ -152,7 +152,8 @@ const priceBucket: Pricer = (resource, usage) => {
     const size = usage.bucketSizesGb[resource.name] ?? usage.bucketSizesGb.default;
     const priceKey = STORAGE_CLASS_PRICES[storageClass];
     if (size === undefined) {
-        return { lines: [], unpriced: [unpriced(resource, "no expected size: set cost.bucketSizesGb." + resource.name)] };
+        const known = Object.keys(usage.bucketSizesGb).join(", ");
+        return { lines: [], unpriced: [unpriced(resource, `no expected size in fraud-mlops:cost.bucketSizesGb (known: ${known})`)] };
     }
     if (!priceKey) {
         return { lines: [], unpriced: [unpriced(resource, `storage class ${storageClass} is not in the price table`)] };
@@ -188,8 +189,9 @@ function egressLine(usage: UsageAssumptions): CostLine {
     return line(resource, `internet egress ${usage.egressGbPerMonth} GB (${FREE_EGRESS_GB_PER_MONTH} GB free)`, billed, PRICES.internetEgress);
 }
 
+/** Components (the project's own `fraud-mlops:` types), the stack and providers bill nothing themselves. */
 function isGrouping(resource: DeclaredResource): boolean {
-    return resource.custom === false || resource.type.startsWith("pulumi:");
+    return resource.custom === false || resource.type.startsWith("pulumi:") || resource.type.startsWith("fraud-mlops:");
 }
 
 /** Prices every declared resource for one month under the given usage assumptions. */

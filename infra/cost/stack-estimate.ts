@@ -32,9 +32,11 @@ export function stackCostSettings(config: RawConfig): StackCostSettings {
 
 export const EPHEMERAL_CLUSTER_NAME = "dataproc (per DAG run)";
 
-/** The cluster Airflow creates in ephemeral mode, as the estimator sees a declared one. */
+/** The cluster Airflow creates in ephemeral mode, shaped like the declared resource's inputs. */
 export function ephemeralCluster(dataproc: DataprocConfig): DeclaredResource {
-    return { type: TYPES.dataproc, name: EPHEMERAL_CLUSTER_NAME, inputs: { clusterConfig: { subclusterSpecs: subclusters(dataproc) } } };
+    const subclusterSpecs = subclusters(dataproc).map(({ name, role, resourcePresetId, diskTypeId, diskSize, hostsCount, assignPublicIp }) =>
+        ({ name, role, resources: { resourcePresetId, diskTypeId, diskSize }, hostsCount, assignPublicIp }));
+    return { type: TYPES.dataproc, name: EPHEMERAL_CLUSTER_NAME, inputs: { clusterConfig: { subclusterSpecs } } };
 }
 
 /**

@@ -17,7 +17,9 @@ export class CostLedger {
     /** Create before the first resource: it records every resource declared after it. */
     constructor() {
         pulumi.runtime.registerStackTransformation((args) => {
-            this.captured.push({ type: args.type, name: args.name, custom: pulumi.CustomResource.isInstance(args.resource), props: args.props });
+            // CustomResource.isInstance is not yet true while the constructor runs the transformation.
+            const custom = !(args.resource instanceof pulumi.ComponentResource);
+            this.captured.push({ type: args.type, name: args.name, custom, props: args.props });
             return undefined;
         });
     }

@@ -1,19 +1,13 @@
 // The persistent Data Proc cluster (pipeline mode `persistent`).
 import * as pulumi from "@pulumi/pulumi";
 import * as yandex from "@pulumi/yandex";
+import { HostPlacement } from "../network/placement";
 import { DataprocConfig } from "../config/dataproc";
 import { clusterProperties, DATAPROC_SERVICES, subclusters } from "./spec";
 
-export interface DataprocArgs {
-    readonly name: string;
+export interface DataprocArgs extends HostPlacement {
     readonly config: DataprocConfig;
-    readonly zone: string;
-    readonly subnetId: pulumi.Input<string>;
-    readonly securityGroupIds: pulumi.Input<string>[];
-    readonly serviceAccountId: pulumi.Input<string>;
     readonly logsBucket: pulumi.Input<string>;
-    readonly sshPublicKey: string;
-    readonly labels: Record<string, string>;
 }
 
 export class DataprocCluster extends pulumi.ComponentResource {

@@ -1,19 +1,13 @@
 // The orchestrator VM: Ubuntu LTS with Docker (cloud-init), running Airflow and MLflow.
 import * as pulumi from "@pulumi/pulumi";
 import * as yandex from "@pulumi/yandex";
+import { HostPlacement } from "../network/placement";
 import { OrchestratorVmConfig } from "../config/orchestrator";
 import { renderCloudInit } from "./cloud-init";
 import { VM_USER } from "./paths";
 
-export interface OrchestratorVmArgs {
-    readonly name: string;
+export interface OrchestratorVmArgs extends HostPlacement {
     readonly config: OrchestratorVmConfig;
-    readonly zone: string;
-    readonly subnetId: pulumi.Input<string>;
-    readonly securityGroupIds: pulumi.Input<string>[];
-    readonly serviceAccountId: pulumi.Input<string>;
-    readonly sshPublicKey: string;
-    readonly labels: Record<string, string>;
 }
 
 // The image id is resolved from the family at deploy time; a newer release of the family must not

@@ -75,33 +75,34 @@ async function main(): Promise<void> {
 
     const outputs: Record<string, OfflineOutput> = {};
     let error: OfflineResult["error"];
-    try {
-        await runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation((args) => {
-                const key = `${args.type}::${args.name}`;
-                // The transformation runs parent-first, so a parent's chain is already known.
-                const direct = resourceKey(args.opts.parent);
-                parentsOf.set(key, direct ? [...(parentsOf.get(direct) ?? []), direct] : []);
-                const opts = args.opts as pulumi.CustomResourceOptions;
-                const dependsOn = ([] as unknown[]).concat(opts.dependsOn ?? []).map((dep) => resourceKey(dep as pulumi.Resource) ?? "?");
-                optionsOf.set(key, {
-                    retainOnDelete: opts.retainOnDelete,
-                    protect: opts.protect,
-                    ignoreChanges: opts.ignoreChanges,
-                    additionalSecretOutputs: opts.additionalSecretOutputs,
-                    dependsOn,
-                });
-                return undefined;
+    await runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            const key = `${args.type}::${args.name}`;
+            // The transformation runs parent-first, so a parent's chain is already known.
+            const direct = resourceKey(args.opts.parent);
+            parentsOf.set(key, direct ? [...(parentsOf.get(direct) ?? []), direct] : []);
+            const opts = args.opts as pulumi.CustomResourceOptions;
+            const dependsOn = ([] as unknown[]).concat(opts.dependsOn ?? []).map((dep) => resourceKey(dep as pulumi.Resource) ?? "?");
+            optionsOf.set(key, {
+                retainOnDelete: opts.retainOnDelete,
+                protect: opts.protect,
+                ignoreChanges: opts.ignoreChanges,
+                additionalSecretOutputs: opts.additionalSecretOutputs,
+                dependsOn,
             });
+            return undefined;
+        });
+        // Caught here, inside the stack: an error escaping the stack's init is fatal to the runtime.
+        try {
             const exports = require(path.resolve(request.program)) as Record<string, unknown>;
             for (const [name, value] of Object.entries(exports)) outputs[name] = await resolveOutput(value);
-            return {};
-        });
-        await pulumi.runtime.disconnect();
-    } catch (caught) {
-        const failure = caught as Error & { key?: string };
-        error = { name: failure.name, message: failure.message, ...(failure.key ? { key: failure.key } : {}) };
-    }
+        } catch (caught) {
+            const failure = caught as Error & { key?: string };
+            error = { name: failure.name, message: failure.message, ...(failure.key ? { key: failure.key } : {}) };
+        }
+        return {};
+    });
+    await pulumi.runtime.disconnect();
     const result: OfflineResult = { stack: request.stack, resources, outputs, calls, ...(error ? { error } : {}) };
     fs.writeFileSync(outFile, JSON.stringify(result));
 }

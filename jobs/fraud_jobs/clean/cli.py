@@ -93,9 +93,9 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def _hadoop_path(spark, location: str):
-    jvm = spark.sparkContext._jvm
-    path = jvm.org.apache.hadoop.fs.Path(location)
-    return path, path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path(location)
+    # The session's Hadoop configuration includes fs.* settings made with spark.conf.set, as reads see them.
+    return path, path.getFileSystem(spark._jsparkSession.sessionState().newHadoopConf())
 
 
 def check_input_exists(spark, location: str) -> None:

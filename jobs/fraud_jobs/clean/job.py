@@ -43,7 +43,7 @@ def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFr
     marked = rules.mark_unknown_customer(marked)
     marked = rules.mark_unknown_terminal(rules.with_terminal_id(marked))
     marked = rules.mark_terminal_out_of_range(marked, max_terminal_id)
-    marked = rules.mark_non_positive_amount(marked)
+    marked = rules.assign_drop_reason(rules.mark_non_positive_amount(marked))
     return rules.fix_seconds(rules.fix_midnight(marked, origin), origin)
 
 
@@ -66,7 +66,7 @@ def kept_rows(marked: DataFrame) -> DataFrame:
 
 def quarantined_rows(parsed: DataFrame) -> DataFrame:
     """Malformed lines verbatim with the reason, by source file (needs only the parse, not the dedup)."""
-    malformed = parsed.where(F.col("drop_reason") == "malformed")
+    malformed = parsed.where(F.col(rules.flag("malformed")))
     return malformed.select(F.col("value").alias("line"), F.col("malformed").alias("reason"), "source_file")
 
 

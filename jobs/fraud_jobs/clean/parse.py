@@ -35,50 +35,57 @@ def _raw_field(index: int) -> Column:
     return F.col("fields").getItem(index)
 
 
-def _integer_text_ok(text: Column, parsed: Column) -> Column:
+def _integer_text_ok(name: str) -> Column:
     # Spark's string->integer cast truncates "1.5" to 1; an integer field must not contain a decimal point.
-    return parsed.isNotNull() & ~text.contains(".")
+    return F.col(name).isNotNull() & ~F.col("text_" + name).contains(".")
 
 
 def parse_fields(lines: DataFrame) -> DataFrame:
     """Adds the typed fields and `malformed` (null when the line parses, else the reason).
 
     Expects a `value` column (one data line). Kept as text: `terminal_raw`, since a terminal that is not
-    an integer is the `unknown_terminal` rule's business, not a malformed line.
+    an integer is the `unknown_terminal` rule's business, not a malformed line. Each step is its own
+    projection so every field is split and cast once per line.
     """
     split = lines.withColumn("fields", F.split(F.col("value"), ","))
     raw = {name: _raw_field(index) for index, name in enumerate(RAW_COLUMNS)}
-    parsed = {}
-    for name in INTEGER_FIELDS:
-        parsed[name] = raw[name].cast("int" if name in INT32_FIELDS else "long")
-    parsed["tx_amount"] = raw["tx_amount"].cast("double")
     datetime_text = raw["tx_datetime"]
     is_midnight = datetime_text.endswith(MIDNIGHT_SUFFIX)
     # Hour 24 is not a valid time: parse the date and move to the next day at 00:00:00 (fixed later).
     next_day = F.date_add(F.substring(datetime_text, 1, 10).cast("date"), 1).cast("timestamp")
-    parsed["tx_datetime"] = F.when(is_midnight, next_day).otherwise(datetime_text.cast("timestamp"))
+    typed = split.select(
+        "*",
+        F.size("fields").alias("field_count"),
+        *[raw[name].cast("int" if name in INT32_FIELDS else "long").alias(name) for name in INTEGER_FIELDS],
+        *[raw[name].alias("text_" + name) for name in INTEGER_FIELDS],
+        raw["tx_amount"].cast("double").alias("tx_amount"),
+        datetime_text.alias("text_tx_datetime"),
+        F.when(is_midnight, next_day).otherwise(datetime_text.cast("timestamp")).alias("tx_datetime"),
+        is_midnight.alias("midnight_text"),
+        raw["terminal_id"].alias("terminal_raw"),
+    )
 
-    checks = [(F.size("fields") != FIELD_COUNT, F.concat(F.lit("expected 9 fields, got "), F.size("fields")))]
+    amount = F.col("tx_amount")
+    field_count = F.col("field_count")
+    checks = [(field_count != FIELD_COUNT, F.concat(F.lit("expected 9 fields, got "), field_count))]
     for name in ("transaction_id", "tx_datetime", "customer_id", "tx_amount") + INTEGER_FIELDS[2:]:
         if name == "tx_datetime":
-            ok = datetime_text.rlike(DATETIME_PATTERN) & parsed[name].isNotNull()
+            ok = F.col("text_tx_datetime").rlike(DATETIME_PATTERN) & F.col(name).isNotNull()
         elif name == "tx_amount":
-            amount = parsed[name]
             ok = amount.isNotNull() & ~F.isnan(amount) & (F.abs(amount) != float("inf"))
         else:
-            ok = _integer_text_ok(raw[name], parsed[name])
+            ok = _integer_text_ok(name)
         checks.append((~ok, F.lit(name + " does not parse")))
-    checks.append((~parsed["tx_fraud"].isin(0, 1), F.lit("tx_fraud outside {0,1}")))
-    checks.append((~parsed["tx_fraud_scenario"].between(0, 3), F.lit("tx_fraud_scenario outside 0..3")))
-
+    checks.append((~F.col("tx_fraud").isin(0, 1), F.lit("tx_fraud outside {0,1}")))
+    checks.append((~F.col("tx_fraud_scenario").between(0, 3), F.lit("tx_fraud_scenario outside 0..3")))
     reason = F.when(checks[0][0], checks[0][1])
     for failed, text in checks[1:]:
         reason = reason.when(failed, text)
 
-    return split.select(
+    helpers = ["fields", "field_count", "text_tx_datetime", "midnight_text"]
+    helpers += ["text_" + name for name in INTEGER_FIELDS]
+    return typed.select(
         "*",
-        *[parsed[name].alias(name) for name in RAW_COLUMNS if name != "terminal_id"],
-        raw["terminal_id"].alias("terminal_raw"),
-        F.when(is_midnight & parsed["tx_datetime"].isNotNull(), True).otherwise(False).alias("is_midnight"),
+        (F.col("midnight_text") & F.col("tx_datetime").isNotNull()).alias("is_midnight"),
         reason.alias("malformed"),
-    ).drop("fields")
+    ).drop(*helpers)

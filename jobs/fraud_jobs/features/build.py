@@ -5,8 +5,18 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 
 from fraud_jobs.features.calendar import add_calendar_features
-from fraud_jobs.features.customer import WINDOW_DAYS, add_customer_features, customer_avg_amount, customer_nb_tx
-from fraud_jobs.features.terminal import DEFAULT_DELAY_DAYS, add_terminal_features, terminal_nb_tx, terminal_risk
+from fraud_jobs.features.customer import (
+    WINDOW_DAYS,
+    add_customer_features,
+    customer_avg_amount,
+    customer_nb_tx,
+)
+from fraud_jobs.features.terminal import (
+    DEFAULT_DELAY_DAYS,
+    add_terminal_features,
+    terminal_nb_tx,
+    terminal_risk,
+)
 
 FEATURE_COLUMNS = (
     ["tx_amount", "tx_during_weekend", "tx_during_night"]

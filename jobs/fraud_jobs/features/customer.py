@@ -20,11 +20,11 @@ def amount_cents():
 
 
 def customer_nb_tx(days: int) -> str:
-    return "customer_nb_tx_{}day".format(days)
+    return f"customer_nb_tx_{days}day"
 
 
 def customer_avg_amount(days: int) -> str:
-    return "customer_avg_amount_{}day".format(days)
+    return f"customer_avg_amount_{days}day"
 
 
 def add_customer_features(df: DataFrame, window_days: Sequence[int] = WINDOW_DAYS) -> DataFrame:

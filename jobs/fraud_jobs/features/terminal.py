@@ -15,18 +15,18 @@ DEFAULT_DELAY_DAYS = 7
 
 
 def terminal_nb_tx(days: int) -> str:
-    return "terminal_nb_tx_{}day".format(days)
+    return f"terminal_nb_tx_{days}day"
 
 
 def terminal_risk(days: int) -> str:
-    return "terminal_risk_{}day".format(days)
+    return f"terminal_risk_{days}day"
 
 
 def add_terminal_features(
     df: DataFrame, delay_days: int = DEFAULT_DELAY_DAYS, window_days: Sequence[int] = WINDOW_DAYS
 ) -> DataFrame:
     if delay_days < 0:
-        raise ValueError("delay_days must be >= 0, got {}".format(delay_days))
+        raise ValueError(f"delay_days must be >= 0, got {delay_days}")
     out = df.withColumn("_event_seconds", epoch_seconds())
     ordered = Window.partitionBy("terminal_id").orderBy("_event_seconds")
     delay = delay_days * SECONDS_PER_DAY

@@ -53,7 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--defect-scale", type=float, default=1.0, metavar="K", help="multiply the default defect rates by K"
     )
-    parser.add_argument("--no-defects", action="store_true", help="inject no defects (amounts that round to 0.00 still occur; the manifest lists them)")
+    parser.add_argument(
+        "--no-defects",
+        action="store_true",
+        help="inject no defects (amounts that round to 0.00 still occur; the manifest lists them)",
+    )
     return parser
 
 

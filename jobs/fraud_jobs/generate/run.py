@@ -68,13 +68,15 @@ def generate(config: GeneratorConfig, out_dir: str, manifest_path: Optional[str]
             raw, at = inject_defects(
                 rows, next_id, config.start, config.defect_rates, config.seed, config.terminals
             )
-            lines = writer.write_day(raw)
+            lines = writer.write_day(day, raw)
             defects["malformed"] += [{"file": name, "line": line} for name, line in lines]
             for name in DEFECT_NAMES[1:]:
                 defects[name] += raw.transaction_id[at[name]].tolist()
             next_id += len(raw)
-    finally:
-        files = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    files = writer.close()
     manifest = Manifest(
         preset=config.preset,
         seed=config.seed,

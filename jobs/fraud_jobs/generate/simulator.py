@@ -19,7 +19,7 @@ CUSTOMER_COMPROMISE_DAYS = 14
 SCENARIO_1_CENTS = 22_000  # amounts above 220.00
 _INACTIVE = -(10**9)
 # Bounds the (customers x terminals) distance matrix held at once while building terminal lists.
-_DISTANCE_CELLS = 4_000_000
+_DISTANCE_CELLS = 1_000_000
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Dict, List, Optional, Tuple
+from typing import BinaryIO, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -21,7 +21,6 @@ HEADER = (
 FILE_DAYS = 30
 _CHUNK_ROWS = 200_000  # bounds the byte matrices of one write
 _UNPARSABLE = b"n/a"
-_DIGIT_0 = 48
 
 
 class _Field:
@@ -191,17 +190,15 @@ class RawFileWriter:
     def __init__(self, out_dir: str, epoch: dt.date) -> None:
         self._out_dir = out_dir
         self._epoch = epoch
-        self._file: Optional[object] = None
+        self._file: Optional[BinaryIO] = None
         self._name = ""
         self._lines = 0
         self._period = -1
         self.files: List[Dict[str, object]] = []
 
-    def write_day(self, rows: RawRows) -> List[Tuple[str, int]]:
+    def write_day(self, day: int, rows: RawRows) -> List[Tuple[str, int]]:
         """Appends one day; returns (file name, 1-based line number) of each malformed line."""
-        if not len(rows):
-            return []
-        period = int(rows.days[0]) // FILE_DAYS
+        period = day // FILE_DAYS
         if period != self._period:
             self._finish()
             self._open(period)
@@ -221,10 +218,17 @@ class RawFileWriter:
         self._finish()
         return self.files
 
+    def abort(self) -> None:
+        """Removes the file being written (after an error) instead of renaming it into place."""
+        if self._file is not None:
+            self._file.close()
+            os.remove(self._partial_path())
+            self._file = None
+
     def _open(self, period: int) -> None:
         self._period = period
         self._name = (self._epoch + dt.timedelta(days=period * FILE_DAYS)).isoformat() + ".txt"
-        self._file = open(os.path.join(self._out_dir, "." + self._name + ".partial"), "wb")
+        self._file = open(self._partial_path(), "wb")
         self._file.write(HEADER)
         self._lines = 0
 
@@ -232,12 +236,12 @@ class RawFileWriter:
         if self._file is None:
             return
         self._file.close()
-        os.replace(
-            os.path.join(self._out_dir, "." + self._name + ".partial"),
-            os.path.join(self._out_dir, self._name),
-        )
+        os.replace(self._partial_path(), os.path.join(self._out_dir, self._name))
         self.files.append({"name": self._name, "data_lines": self._lines})
         self._file = None
+
+    def _partial_path(self) -> str:
+        return os.path.join(self._out_dir, "." + self._name + ".partial")
 
 
 def _slice(rows: RawRows, start: int, stop: int) -> RawRows:

@@ -17,6 +17,13 @@ from fraud_jobs.train.registry import Gates
 from fraud_jobs.train.run import DELAY_SWEEP_DAYS, TrainingConfig
 
 DEFAULT_EXPERIMENT = "fraud-detection"
+TRAINING_SPARK_CONF = {
+    # Scores go to the driver as pandas; Arrow makes that fast.
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # Let adaptive execution shrink the cached feature table's 200 shuffle partitions: otherwise every
+    # optimizer iteration schedules hundreds of near-empty tasks.
+    "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
+}
 
 
 class UsageError(Exception):
@@ -27,7 +34,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise argparse.ArgumentTypeError("expected a date YYYY-MM-DD, got {!r}".format(text)) from None
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _int_at_least(minimum: int):
@@ -37,7 +44,7 @@ def _int_at_least(minimum: int):
         except ValueError:
             value = minimum - 1
         if value < minimum:
-            raise argparse.ArgumentTypeError("expected an integer >= {}, got {!r}".format(minimum, text))
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
         return value
 
     return parse
@@ -49,7 +56,7 @@ def _fraction(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError("expected a number between 0 and 1, got {!r}".format(text))
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
     return value
 
 
@@ -59,7 +66,7 @@ def _delays(text: str) -> Tuple[int, ...]:
     except ValueError:
         values = (-1,)
     if any(value < 0 for value in values):
-        raise argparse.ArgumentTypeError("expected comma-separated days >= 0 such as 1,3,7, got {!r}".format(text))
+        raise argparse.ArgumentTypeError(f"expected comma-separated days >= 0 such as 1,3,7, got {text!r}")
     return values
 
 
@@ -71,14 +78,14 @@ def _fraud_weight(text: str) -> Optional[float]:
     except ValueError:
         value = 0.0
     if value <= 0:
-        raise argparse.ArgumentTypeError("expected 'balanced' or a positive number, got {!r}".format(text))
+        raise argparse.ArgumentTypeError(f"expected 'balanced' or a positive number, got {text!r}")
     return value
 
 
 def _hyperparameter(text: str) -> Tuple[str, Any]:
     key, sep, raw = text.partition("=")
     if not sep or not key:
-        raise argparse.ArgumentTypeError("expected KEY=VALUE such as maxDepth=8, got {!r}".format(text))
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE such as maxDepth=8, got {text!r}")
     for cast in (int, float):
         try:
             return key, cast(raw)
@@ -121,19 +128,15 @@ def parser() -> argparse.ArgumentParser:
 def validate(args: argparse.Namespace) -> TrainingConfig:
     """Everything that can be checked before Spark or MLflow start; returns the run's config."""
     if is_local(args.input) and not os.path.isdir(args.input):
-        raise UsageError("--input {} is not a directory: pass the cleaned Parquet dataset".format(args.input))
+        raise UsageError(f"--input {args.input} is not a directory: pass the cleaned Parquet dataset")
     if args.register and not args.mlflow_uri:
-        raise UsageError("--register {} needs --mlflow-uri (the registry lives on the tracking server)".format(
-            args.register
-        ))
+        raise UsageError(f"--register {args.register} needs --mlflow-uri (the registry lives on the tracking server)")
     if args.quality_report and is_local(args.quality_report) and not os.path.isfile(args.quality_report):
-        raise UsageError("--quality-report {} does not exist: pass the cleaning job's --report file".format(
-            args.quality_report
-        ))
+        raise UsageError(f"--quality-report {args.quality_report} does not exist: pass the cleaning job's --report file")
     try:
         hyperparameters = hyperparameters_for(args.model, dict(args.hyperparameter))
     except ValueError as error:
-        raise UsageError("--hyperparameter: {}".format(error)) from None
+        raise UsageError(f"--hyperparameter: {error}") from None
     return TrainingConfig(
         protocol=Protocol(args.train_start, args.train_days, args.delay_days, args.test_days),
         model=args.model,
@@ -154,7 +157,7 @@ def read_quality_report(spark, location: str) -> Dict[str, Any]:
     try:
         return json.loads(text)
     except ValueError as error:
-        raise UsageError("--quality-report {} is not JSON ({})".format(location, error)) from None
+        raise UsageError(f"--quality-report {location} is not JSON ({error})") from None
 
 
 def summary_text(metrics: Dict[str, Any]) -> str:
@@ -176,7 +179,7 @@ def summary_text(metrics: Dict[str, Any]) -> str:
     sweep = sorted(int(key[len("fnr_delay_"):-1]) for key in metrics if key.startswith("fnr_delay_"))
     for delay in sweep:
         text += "\nlabels {} day(s) late: FNR {:.2%}  FPR {:.2%}".format(
-            delay, metrics["fnr_delay_{}d".format(delay)], metrics["fpr_delay_{}d".format(delay)]
+            delay, metrics[f"fnr_delay_{delay}d"], metrics[f"fpr_delay_{delay}d"]
         )
     return text
 
@@ -196,9 +199,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from fraud_jobs.train.run import run_training
     from fraud_jobs.train.tracking import log_training_run, run_params
 
-    spark = build_spark_session(
-        "fraud-train", extra_conf={"spark.sql.execution.arrow.pyspark.enabled": "true"}
-    )
+    spark = build_spark_session("fraud-train", extra_conf=TRAINING_SPARK_CONF)
     try:
         quality_report = read_quality_report(spark, args.quality_report) if args.quality_report else None
         cleaned = spark.read.schema(CLEANED_SCHEMA).parquet(args.input)

@@ -23,7 +23,7 @@ def _save(figure, path: str) -> str:
 def render_plots(labels, scores, threshold: float, out_dir: str) -> List[str]:
     figure, axes = plt.subplots(figsize=(5, 5))
     fpr, tpr = m.roc_curve(labels, scores)
-    axes.plot(fpr, tpr, label="AUC {:.3f}".format(m.auc_roc(labels, scores)))
+    axes.plot(fpr, tpr, label=f"AUC {m.auc_roc(labels, scores):.3f}")
     axes.plot([0, 1], [0, 1], linestyle="--", color="grey")
     axes.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC (test)")
     axes.legend(loc="lower right")
@@ -31,7 +31,7 @@ def render_plots(labels, scores, threshold: float, out_dir: str) -> List[str]:
 
     figure, axes = plt.subplots(figsize=(5, 5))
     precision, recall = m.precision_recall_curve(labels, scores)
-    axes.step(recall, precision, where="post", label="AP {:.3f}".format(m.average_precision(labels, scores)))
+    axes.step(recall, precision, where="post", label=f"AP {m.average_precision(labels, scores):.3f}")
     axes.set(xlabel="recall", ylabel="precision", title="Precision-recall (test)", ylim=(0, 1.02))
     axes.legend(loc="lower left")
     paths.append(_save(figure, os.path.join(out_dir, "precision_recall_curve.png")))
@@ -50,7 +50,7 @@ def render_plots(labels, scores, threshold: float, out_dir: str) -> List[str]:
         yticklabels=["legit", "fraud"],
         xlabel="predicted",
         ylabel="actual",
-        title="Confusion at threshold {:.4f}".format(threshold),
+        title=f"Confusion at threshold {threshold:.4f}",
     )
     paths.append(_save(figure, os.path.join(out_dir, "confusion_matrix.png")))
     return paths

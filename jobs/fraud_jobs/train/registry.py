@@ -49,7 +49,7 @@ def register_and_decide(run_id: str, name: str, metrics: Metrics, gates: Gates) 
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient()
-    version = mlflow.register_model("runs:/{}/model".format(run_id), name).version
+    version = mlflow.register_model(f"runs:/{run_id}/model", name).version
     try:
         champion = client.get_model_version_by_alias(name, CHAMPION)
     except MlflowException:

@@ -82,15 +82,8 @@ def check_coverage(cleaned: DataFrame, config: TrainingConfig) -> None:
     )
     if first > first_needed or last < last_needed:
         raise ValueError(
-            "--input covers {} .. {} but this run needs {} .. {} (validation folds before --train-start, the "
-            "test window after it): choose --train-start between {} and {}, or fewer --validation-folds".format(
-                first,
-                last,
-                first_needed,
-                last_needed,
-                first + (config.protocol.train_start - first_needed),
-                last - (last_needed - config.protocol.train_start),
-            )
+            f"--input covers {first} .. {last} but this run needs {first_needed} .. {last_needed} (validation folds before --train-start, the "
+            f"test window after it): choose --train-start between {first + (config.protocol.train_start - first_needed)} and {last - (last_needed - config.protocol.train_start)}, or fewer --validation-folds"
         )
 
 
@@ -146,8 +139,8 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
             scored = score(delayed_fit.model, split(delayed_features, delayed)[1])
             fnr, fpr = error_rates(scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), delayed_fit.threshold)
             delayed_features.unpersist()
-        metrics["fnr_delay_{}d".format(delay)] = fnr
-        metrics["fpr_delay_{}d".format(delay)] = fpr
+        metrics[f"fnr_delay_{delay}d"] = fnr
+        metrics[f"fpr_delay_{delay}d"] = fpr
     return TrainingResult(
         model=fitted.model,
         metrics=metrics,

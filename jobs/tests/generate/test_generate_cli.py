@@ -24,7 +24,16 @@ DEFECT_KEYS = [
 def test_cli_writes_files_and_the_manifest(tmp_path, capsys):
     out, manifest_path = tmp_path / "raw", tmp_path / "manifest.json"
     argv = ["--preset", "course", "--out", str(out), "--customers", "200", "--days", "31"]
-    argv += ["--start", "2020-01-01", "--seed", "5", "--manifest", str(manifest_path), "--defect-scale", "500"]
+    argv += [
+        "--start",
+        "2020-01-01",
+        "--seed",
+        "5",
+        "--manifest",
+        str(manifest_path),
+        "--defect-scale",
+        "500",
+    ]
     argv += ["--defect-rate", "malformed=0.01", "seconds=0.02", "--defect-rate", "midnight=0.01"]
     assert main(argv) == 0
     manifest = json.loads(manifest_path.read_text())

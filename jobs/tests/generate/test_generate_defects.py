@@ -97,7 +97,10 @@ def test_defect_rows_differ_from_their_clean_twin_only_as_listed(twins):
         elif name == "seconds":
             assert changed == {5}, line
             shift = int(fields[5]) - int(original[5])
-            assert shift in ((EPOCH - dt.date(1970, 1, 1)).days * 86_400, (EPOCH - dt.date(2018, 4, 1)).days * 86_400)
+            assert shift in (
+                (EPOCH - dt.date(1970, 1, 1)).days * 86_400,
+                (EPOCH - dt.date(2018, 4, 1)).days * 86_400,
+            )
     # Ids of malformed lines are exactly the ids missing from the well-formed lines.
     assert len(malformed_ids) == len(malformed_at)
     assert sorted(i for i, n in copies.items() if n == 2) == sorted(dirty.defects["duplicate"])

@@ -28,7 +28,10 @@ def test_files_hold_30_days_named_by_their_first_date(course_clean):
         first = dt.date.fromisoformat(line.file[:10])
         day = dt.date.fromisoformat(line.fields[1][:10])
         assert first <= day < first + dt.timedelta(days=30), line
-    days_per_file = {name: {ln.fields[6] for ln in lines if ln.file == name} for name in ("2019-08-22.txt", "2019-09-21.txt")}
+    days_per_file = {
+        name: {ln.fields[6] for ln in lines if ln.file == name}
+        for name in ("2019-08-22.txt", "2019-09-21.txt")
+    }
     assert len(days_per_file["2019-08-22.txt"]) == 30
     assert len(days_per_file["2019-09-21.txt"]) == 15
     assert manifest.files == [

@@ -86,7 +86,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--bucket", required=True)
     parser.add_argument("--prefix", default="jobs/")
     parser.add_argument("--jobs-dir", type=Path, default=Path("jobs"))
-    parser.add_argument("--dry-run", action="store_true", help="compare with the bucket (if reachable) but upload nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="compare with the bucket (if reachable) but upload nothing"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.prefix and not args.prefix.endswith("/"):
         return fail("--prefix must end with '/' (for example jobs/)")

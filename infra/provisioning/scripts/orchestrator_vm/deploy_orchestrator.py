@@ -1,16 +1,18 @@
-"""Install the rendered orchestrator bundle on the VM, start or update the services, wait for health.
+"""Install the rendered orchestrator files on the VM, start or update the services, wait for health.
 
-Runs on the orchestrator VM (Python 3.8+, standard library only). The bundle arrives as JSON on
-stdin so that secret files (the .env files) never appear on a command line:
-  {"files": {"docker-compose.yml": "...", "dags/fraud_pipeline.py": "..."},
-   "secretFiles": {".env": "..."},
-   "health": [{"name": "airflow", "url": "http://127.0.0.1:8080/health"}, ...]}
-Files are written atomically and only when their content changed; secret files get mode 0600;
-files this script wrote before and that left the bundle are removed. Then `docker compose up -d`
-(idempotent) and a poll of every health URL. Nothing from the bundle is echoed.
+Runs on the orchestrator VM as root (Python 3.8+, standard library only). The bundle arrives as JSON
+on stdin so secret files (env files) never appear on a command line:
+  {"files":       [{"path": "/opt/fraud-mlops/compose/docker-compose.yaml", "content": "...", "mode": 420}],
+   "secretFiles": [{"path": "/opt/fraud-mlops/secrets/airflow.env", "content": "...", "mode": 384}],
+   "compose": {"file": "/opt/fraud-mlops/compose/docker-compose.yaml", "bootUnit": "/opt/.../x.service"},
+   "health": [{"name": "airflow", "url": "http://127.0.0.1:8080/api/v2/monitor/health"}, ...]}
+Every path must lie under --root. Files are written atomically, created with their final mode, and only
+when their content changed; files written by an earlier run that left the bundle are removed. Then
+`docker compose up` (idempotent: only changed services are recreated) and a poll of every health URL.
+Nothing from the bundle is echoed.
 
-Usage: sudo -n python3 deploy_orchestrator.py --target /opt/fraud-mlops < bundle.json
-       (--no-compose skips the compose step: for local tests where no Docker engine exists)
+Usage: sudo -n python3 deploy_orchestrator.py --root /opt/fraud-mlops < bundle.json
+       --no-compose: skip compose and systemd (local tests: no Docker engine, no systemd)
 """
 
 from __future__ import annotations
@@ -35,33 +37,48 @@ class BundleError(Exception):
     pass
 
 
-def parse_bundle(text: str) -> Tuple[Dict[str, str], Dict[str, str], List[dict]]:
+def _inside(root: Path, path: str) -> bool:
+    candidate = Path(path)
+    return candidate.is_absolute() and ".." not in candidate.parts and root in candidate.parents
+
+
+def parse_bundle(text: str, root: Path) -> dict:
     try:
         bundle = json.loads(text)
     except ValueError as err:
         raise BundleError(f"stdin is not a JSON bundle ({err.__class__.__name__})") from None
-    files, secrets, health = bundle.get("files", {}), bundle.get("secretFiles", {}), bundle.get("health", [])
-    for path in list(files) + list(secrets):
-        parts = Path(path).parts
-        if not path or Path(path).is_absolute() or ".." in parts or path == MANIFEST:
-            raise BundleError(f"bundle path {path!r} must be relative, inside the target, not {MANIFEST}")
-    overlap = set(files) & set(secrets)
-    if overlap:
-        raise BundleError(f"paths both in files and secretFiles: {sorted(overlap)}")
-    for check in health:
+    entries = bundle.get("files", []) + bundle.get("secretFiles", [])
+    paths = [entry.get("path", "") for entry in entries]
+    for path in paths:
+        if not _inside(root, path) or Path(path).name == MANIFEST:
+            raise BundleError(f"bundle path {path!r} must be an absolute path under {root} (and not {MANIFEST})")
+    duplicates = sorted({p for p in paths if paths.count(p) > 1})
+    if duplicates:
+        raise BundleError(f"paths listed twice in the bundle: {duplicates}")
+    for entry in entries:
+        if not isinstance(entry.get("content"), str) or not isinstance(entry.get("mode"), int):
+            raise BundleError(f"bundle entry {entry.get('path')!r} needs a string content and an integer mode")
+    for entry in bundle.get("secretFiles", []):
+        if entry["mode"] & 0o077:
+            raise BundleError(
+                f"secret file {entry['path']!r} must not be readable by group or others (mode {entry['mode']:o})"
+            )
+    for check in bundle.get("health", []):
         if not str(check.get("url", "")).startswith(("http://", "https://")) or not check.get("name"):
             raise BundleError(f"health check needs a name and an http(s) url: {sorted(check)}")
-    return files, secrets, health
+    compose = bundle.get("compose") or {}
+    for key in ("file", "bootUnit"):
+        if compose.get(key) and compose[key] not in paths:
+            raise BundleError(f"compose.{key} {compose[key]!r} is not one of the bundle's files")
+    return bundle
 
 
 def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def write_if_changed(target: Path, rel: str, content: str, secret: bool) -> bool:
-    path = target / rel
+def write_if_changed(path: Path, content: str, mode: int) -> bool:
     data = content.encode()
-    mode = 0o600 if secret else 0o644
     if path.is_file() and _digest(path.read_bytes()) == _digest(data):
         os.chmod(path, mode)
         return False
@@ -76,17 +93,16 @@ def write_if_changed(target: Path, rel: str, content: str, secret: bool) -> bool
     return True
 
 
-def install(target: Path, files: Dict[str, str], secrets: Dict[str, str]) -> Dict[str, int]:
-    target.mkdir(parents=True, exist_ok=True)
-    manifest_path = target / MANIFEST
+def install(root: Path, entries: List[dict]) -> Dict[str, int]:
+    root.mkdir(parents=True, exist_ok=True)
+    manifest_path = root / MANIFEST
     previous = set(json.loads(manifest_path.read_text())) if manifest_path.is_file() else set()
-    changed = sum(write_if_changed(target, rel, text, False) for rel, text in files.items())
-    changed += sum(write_if_changed(target, rel, text, True) for rel, text in secrets.items())
-    current = set(files) | set(secrets)
+    changed = sum(write_if_changed(Path(e["path"]), e["content"], e["mode"]) for e in entries)
+    current = {e["path"] for e in entries}
     removed = 0
-    for rel in sorted(previous - current):
-        if (target / rel).is_file():
-            (target / rel).unlink()
+    for stale in sorted(previous - current):
+        if Path(stale).is_file() and _inside(root, stale):
+            Path(stale).unlink()
             removed += 1
     manifest_path.write_text(json.dumps(sorted(current)))
     return {"changed": changed, "unchanged": len(current) - changed, "removed": removed}
@@ -125,44 +141,59 @@ def wait_healthy(checks: List[dict], timeout: float, interval: float = 5.0) -> L
         for name, url in list(pending.items()):
             ok, last[name] = probe(url)
             if ok:
-                print(f"healthy: {name} ({url})")
+                print(f"healthy: {name} ({url})", flush=True)
                 del pending[name]
         if pending and time.monotonic() >= deadline:
-            return [f"{name} at {url} not healthy after {timeout:.0f}s (last: {last[name]})" for name, url in pending.items()]
+            return [
+                f"{name} at {url} not healthy after {timeout:.0f}s (last: {last[name]})"
+                for name, url in pending.items()
+            ]
         if pending:
             time.sleep(interval)
     return []
 
 
-def compose_up(compose: Sequence[str], target: Path) -> None:
-    base = list(compose) + ["--project-directory", str(target), "-f", str(target / "docker-compose.yml")]
-    # Output is not captured into our stdout: compose may print resolved environment on errors.
-    result = subprocess.run(base + ["up", "-d", "--remove-orphans", "--quiet-pull"], stdout=subprocess.DEVNULL)
+def compose_up(compose_cmd: Sequence[str], compose: dict) -> None:
+    compose_file = Path(compose["file"])
+    base = list(compose_cmd) + ["--project-directory", str(compose_file.parent), "-f", str(compose_file)]
+    # stdout discarded: compose may print resolved configuration; its progress goes to stderr.
+    result = subprocess.run(
+        base + ["up", "--detach", "--build", "--remove-orphans", "--wait", "--wait-timeout", "900"],
+        stdout=subprocess.DEVNULL,
+    )
     if result.returncode != 0:
         subprocess.run(base + ["ps", "--all", "--format", "table {{.Service}}\t{{.State}}\t{{.Status}}"])
-        raise BundleError(f"docker compose up failed (exit {result.returncode}); on the VM: cd {target} && docker compose logs")
+        raise BundleError(
+            f"docker compose up failed (exit {result.returncode}); on the VM: "
+            f"cd {compose_file.parent} && sudo docker compose logs --tail 100 <service>"
+        )
+    if compose.get("bootUnit"):
+        # Brings the project up again after a reboot; `enable` of a unit file path links it (idempotent).
+        for command in (["systemctl", "enable", compose["bootUnit"]], ["systemctl", "daemon-reload"]):
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--target", type=Path, required=True)
+    parser.add_argument("--root", type=Path, required=True, help="every bundle path must be under it")
     parser.add_argument("--compose", default="docker compose", help="compose command (split like a shell)")
     parser.add_argument("--no-compose", action="store_true")
-    parser.add_argument("--health-timeout", type=float, default=600)
+    parser.add_argument("--health-timeout", type=float, default=900)
     parser.add_argument("--health-interval", type=float, default=5)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    root = args.root.resolve()
     try:
-        files, secrets, health = parse_bundle(sys.stdin.read())
-        if not args.no_compose and "docker-compose.yml" not in files:
-            raise BundleError("the bundle has no docker-compose.yml")
-        counts = install(args.target, files, secrets)
-        print("files: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        bundle = parse_bundle(sys.stdin.read(), root)
+        if not args.no_compose and not (bundle.get("compose") or {}).get("file"):
+            raise BundleError("the bundle names no compose file (compose.file)")
+        counts = install(root, bundle.get("files", []) + bundle.get("secretFiles", []))
+        print("files: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
         if args.no_compose:
             print("compose: skipped (--no-compose)")
         else:
-            compose_up(shlex.split(args.compose), args.target)
-            print("compose: services up")
-        problems = wait_healthy(health, args.health_timeout, args.health_interval)
+            compose_up(shlex.split(args.compose), bundle["compose"])
+            print("compose: services up", flush=True)
+        problems = wait_healthy(bundle.get("health", []), args.health_timeout, args.health_interval)
     except BundleError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

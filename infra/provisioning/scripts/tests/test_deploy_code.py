@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from conftest import SCRIPTS, load_script
@@ -43,7 +42,10 @@ def test_zip_is_deterministic_and_importable_layout(jobs_dir, tmp_path):
     assert names == ["fraud_jobs/__init__.py", "fraud_jobs/clean/__init__.py", "fraud_jobs/clean/cli.py"]
     check = subprocess.run(
         [sys.executable, "-c", "import fraud_jobs.clean.cli as m; print(m.main())"],
-        env={**os.environ, "PYTHONPATH": str(tmp_path / "pkg.zip")}, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "pkg.zip")},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert check.stdout.strip() == "0"
 
@@ -53,7 +55,9 @@ def test_uploads_once_then_only_what_changed(s3, jobs_dir):
     first = deploy_code.deploy(s3, "code", "jobs/", jobs_dir)
     assert actions(first) == {"jobs/entrypoints/clean_job.py": "uploaded", "jobs/fraud_jobs.zip": "uploaded"}
     assert actions(deploy_code.deploy(s3, "code", "jobs/", jobs_dir)) == {
-        "jobs/entrypoints/clean_job.py": "unchanged", "jobs/fraud_jobs.zip": "unchanged"}
+        "jobs/entrypoints/clean_job.py": "unchanged",
+        "jobs/fraud_jobs.zip": "unchanged",
+    }
     (jobs_dir / "fraud_jobs" / "clean" / "cli.py").write_text("def main():\n    return 1\n")
     third = deploy_code.deploy(s3, "code", "jobs/", jobs_dir)
     assert actions(third) == {"jobs/entrypoints/clean_job.py": "unchanged", "jobs/fraud_jobs.zip": "uploaded"}
@@ -78,7 +82,8 @@ def test_rejects_a_folder_without_the_package(tmp_path, s3_env):
     script = str(SCRIPTS / "local" / "deploy_code.py")
     result = subprocess.run(
         [sys.executable, script, "--bucket", "code", "--jobs-dir", str(tmp_path), "--dry-run"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2 and "--jobs-dir" in result.stderr
 

@@ -29,9 +29,22 @@ def mlflow_url(tmp_path_factory):
     port = free_port()
     mlflow = os.path.join(os.path.dirname(sys.executable), "mlflow")
     process = subprocess.Popen(
-        [mlflow, "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--backend-store-uri", f"file://{store}/runs", "--default-artifact-root", f"file://{store}/artifacts"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            mlflow,
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--backend-store-uri",
+            f"file://{store}/runs",
+            "--default-artifact-root",
+            f"file://{store}/artifacts",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/health"
     try:
@@ -44,8 +57,13 @@ def mlflow_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def airflow_like_health():
     """The JSON shape of Airflow 3's /api/v2/monitor/health, served locally."""
-    answers = {"state": {"metadatabase": {"status": "healthy"}, "scheduler": {"status": "unhealthy"},
-                         "triggerer": {"status": None}}}
+    answers = {
+        "state": {
+            "metadatabase": {"status": "healthy"},
+            "scheduler": {"status": "unhealthy"},
+            "triggerer": {"status": None},
+        }
+    }
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server API)
@@ -63,35 +81,54 @@ def airflow_like_health():
     server.shutdown()
 
 
-def bundle(health, **files):
-    return json.dumps({
-        "files": {"docker-compose.yml": "services: {}\n", **files},
-        "secretFiles": {".env": f"MLFLOW_DB_PASSWORD={SECRET}\n"},
-        "health": health,
-    })
+def bundle(root, health, extra=()):
+    files = [{"path": f"{root}/compose/docker-compose.yaml", "content": "services: {}\n", "mode": 0o644}]
+    files += [{"path": f"{root}/{rel}", "content": text, "mode": 0o644} for rel, text in extra]
+    secrets = [{"path": f"{root}/secrets/airflow.env", "content": f"AIRFLOW_DB_PASSWORD={SECRET}\n", "mode": 0o600}]
+    return json.dumps(
+        {
+            "files": files,
+            "secretFiles": secrets,
+            "health": health,
+            "compose": {"file": f"{root}/compose/docker-compose.yaml"},
+        }
+    )
 
 
-def run(target, stdin, *extra):
+def run(root, stdin, *extra):
     return subprocess.run(
-        [sys.executable, SCRIPT, "--target", str(target), "--no-compose", "--health-timeout", "60",
-         "--health-interval", "0.5", *extra],
-        input=stdin, capture_output=True, text=True,
+        [
+            sys.executable,
+            SCRIPT,
+            "--root",
+            str(root),
+            "--no-compose",
+            "--health-timeout",
+            "60",
+            "--health-interval",
+            "0.5",
+            *extra,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
     )
 
 
 def test_installs_files_waits_for_real_mlflow_and_is_idempotent(tmp_path, mlflow_url):
     health = [{"name": "mlflow", "url": mlflow_url}]
-    first = run(tmp_path, bundle(health, **{"dags/fraud_pipeline.py": "dag = 1\n", "old.txt": "x"}))
+    dag = ("airflow/dags/fraud_pipeline.py", "dag = 1\n")
+    first = run(tmp_path, bundle(tmp_path, health, [dag, ("old.txt", "x")]))
     assert first.returncode == 0, first.stderr
     assert "files: changed 4, unchanged 0, removed 0" in first.stdout
     assert f"healthy: mlflow ({mlflow_url})" in first.stdout
-    assert oct((tmp_path / ".env").stat().st_mode & 0o777) == "0o600"
-    assert oct((tmp_path / "dags" / "fraud_pipeline.py").stat().st_mode & 0o777) == "0o644"
-    before = (tmp_path / "dags" / "fraud_pipeline.py").stat().st_mtime_ns
+    assert oct((tmp_path / "secrets" / "airflow.env").stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "airflow" / "dags" / "fraud_pipeline.py").stat().st_mode & 0o777) == "0o644"
+    before = (tmp_path / "airflow" / "dags" / "fraud_pipeline.py").stat().st_mtime_ns
     time.sleep(0.01)
-    second = run(tmp_path, bundle(health, **{"dags/fraud_pipeline.py": "dag = 1\n"}))
+    second = run(tmp_path, bundle(tmp_path, health, [dag]))
     assert "files: changed 0, unchanged 3, removed 1" in second.stdout
-    assert (tmp_path / "dags" / "fraud_pipeline.py").stat().st_mtime_ns == before  # unchanged: not rewritten
+    assert (tmp_path / "airflow" / "dags" / "fraud_pipeline.py").stat().st_mtime_ns == before  # not rewritten
     assert not (tmp_path / "old.txt").exists()
     for result in (first, second):
         assert SECRET not in result.stdout + result.stderr
@@ -99,24 +136,31 @@ def test_installs_files_waits_for_real_mlflow_and_is_idempotent(tmp_path, mlflow
 
 def test_unhealthy_service_fails_with_its_name(tmp_path, airflow_like_health):
     url, answers = airflow_like_health
-    result = run(tmp_path, bundle([{"name": "airflow", "url": url}]), "--health-timeout", "1")
+    result = run(tmp_path, bundle(tmp_path, [{"name": "airflow", "url": url}]), "--health-timeout", "1")
     assert result.returncode == 1
     assert f"airflow at {url} not healthy after 1s (last: HTTP 200)" in result.stderr
     answers["state"] = {**answers["state"], "scheduler": {"status": "healthy"}}
-    assert run(tmp_path, bundle([{"name": "airflow", "url": url}])).returncode == 0
+    assert run(tmp_path, bundle(tmp_path, [{"name": "airflow", "url": url}])).returncode == 0
 
 
 def test_unreachable_health_url_times_out(tmp_path):
     url = f"http://127.0.0.1:{free_port()}/health"
-    result = run(tmp_path, bundle([{"name": "mlflow", "url": url}]), "--health-timeout", "1")
+    result = run(tmp_path, bundle(tmp_path, [{"name": "mlflow", "url": url}]), "--health-timeout", "1")
     assert result.returncode == 1 and "mlflow at" in result.stderr and "URLError" in result.stderr
 
 
-@pytest.mark.parametrize("path", ["/etc/passwd", "../escape", ".provisioning-manifest.json"])
-def test_rejects_paths_outside_the_target(tmp_path, path):
-    result = run(tmp_path, json.dumps({"files": {path: "x"}}))
-    assert result.returncode == 2 and "must be relative" in result.stderr
+@pytest.mark.parametrize("path", ["/etc/passwd", "{root}/../escape", "{root}/.provisioning-manifest.json", "relative"])
+def test_rejects_paths_outside_the_root(tmp_path, path):
+    entry = {"path": path.format(root=tmp_path), "content": "x", "mode": 0o644}
+    result = run(tmp_path, json.dumps({"files": [entry]}))
+    assert result.returncode == 2 and "must be an absolute path under" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_rejects_a_world_readable_secret_file(tmp_path):
+    entry = {"path": f"{tmp_path}/secrets/x.env", "content": SECRET, "mode": 0o644}
+    result = run(tmp_path, json.dumps({"secretFiles": [entry]}))
+    assert result.returncode == 2 and "must not be readable" in result.stderr and SECRET not in result.stderr
 
 
 def test_bad_json_is_reported_without_echoing_it(tmp_path):

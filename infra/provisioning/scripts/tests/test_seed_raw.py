@@ -16,7 +16,10 @@ NAMES = ["2019-08-22.txt", "2019-09-21.txt", "2019-10-21.txt", "2019-11-20.txt"]
 
 
 def fake_file(day: str, rows: int) -> bytes:
-    header = "# tranaction_id | tx_datetime | customer_id | terminal_id | tx_amount | tx_time_seconds | tx_time_days | tx_fraud | tx_fraud_scenario\n"
+    header = (
+        "# tranaction_id | tx_datetime | customer_id | terminal_id | tx_amount | tx_time_seconds | tx_time_days"
+        " | tx_fraud | tx_fraud_scenario\n"
+    )
     body = "".join(f"{i},{day} 06:51:03,{i % 7},{i % 999},70.91,24663,0,0,0\n" for i in range(rows))
     return (header + body).encode()
 
@@ -62,13 +65,19 @@ def test_changed_or_truncated_target_is_copied_again(source):
     source.put_object(Bucket="raw", Key="raw/" + NAMES[1], Body=b"truncated")
     outcomes = run_seed(source, NAMES)
     assert [o.action for o in outcomes] == ["skipped", "copied", "skipped", "skipped"]
-    assert source.head_object(Bucket="raw", Key="raw/" + NAMES[1])["ContentLength"] == len(fake_file(NAMES[1][:10], 1001))
+    assert source.head_object(Bucket="raw", Key="raw/" + NAMES[1])["ContentLength"] == len(
+        fake_file(NAMES[1][:10], 1001)
+    )
 
 
 def test_recorded_source_etag_counts_as_same_when_target_etag_differs(source):
     # Buckets with server-side encryption return an ETag that is not the MD5: the recorded one decides.
     head = source.head_object(Bucket="mlops-data", Key="fraud-data/" + NAMES[0])
-    target = {"ContentLength": head["ContentLength"], "ETag": '"other"', "Metadata": {"source-etag": head["ETag"].strip('"')}}
+    target = {
+        "ContentLength": head["ContentLength"],
+        "ETag": '"other"',
+        "Metadata": {"source-etag": head["ETag"].strip('"')},
+    }
     assert seed_raw.is_same_object(head, target)
     assert not seed_raw.is_same_object(head, {**target, "Metadata": {}})
     assert not seed_raw.is_same_object(head, {**target, "ContentLength": 1})
@@ -116,7 +125,9 @@ def test_cli_names_missing_credentials(source):
     script = str(SCRIPTS / "local" / "seed_raw.py")
     result = subprocess.run(
         [sys.executable, script, "--source-bucket", "a", "--target-bucket", "b", "--file", "x"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert "AWS_SECRET_ACCESS_KEY" in result.stderr

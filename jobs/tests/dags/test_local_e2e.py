@@ -1,0 +1,139 @@
+"""`local` mode end to end with dag.test(): generated data -> clean -> train -> MLflow run on a real MLflow server.
+
+Spark and MLflow come from the jobs' venv (jobs/.venv, scripts/setup-python.sh); Airflow from this venv.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from conftest import REPO
+from fraud_pipeline_lib import mlflow_link
+from airflow.utils.cli import get_bagged_dag
+from fraud_pipeline_lib.config import CONFIG_ENV, validate
+
+JOBS_VENV = REPO / "jobs" / ".venv" / "bin"
+EXPERIMENT = "fraud-dag-e2e"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(tmp_path_factory):
+    if not (JOBS_VENV / "mlflow").exists():
+        pytest.fail("jobs/.venv is missing: run ./scripts/setup-python.sh first")
+    root = tmp_path_factory.mktemp("mlflow")
+    port = free_port()
+    log = open(root / "server.log", "w")  # noqa: SIM115 (closed at teardown)
+    server = subprocess.Popen(
+        [
+            str(JOBS_VENV / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+            "--backend-store-uri", f"sqlite:///{root}/mlflow.db",
+            "--serve-artifacts", "--artifacts-destination", str(root / "artifacts"),
+        ],
+        # mlflow starts gunicorn from PATH: the jobs' venv must come first.
+        env=dict(os.environ, PATH=f"{JOBS_VENV}{os.pathsep}{os.environ['PATH']}"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2)
+            break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("the MLflow server did not start:\n" + (root / "server.log").read_text()[-3000:])
+            time.sleep(1)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def raw_data(tmp_path_factory):
+    out = tmp_path_factory.mktemp("raw")
+    subprocess.run(
+        [
+            str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook", "--out", str(out),
+            "--seed", "7", "--customers", "300", "--terminals", "300", "--days", "40", "--start", "2019-08-22",
+        ],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
+    airflow_db, mlflow_server, raw_data, tmp_path, caplog, monkeypatch
+):
+    work = tmp_path / "work"
+    config = validate(
+        {
+            "mode": "local",
+            "schedule": None,
+            "retries": 0,
+            "retryDelayMinutes": 1,
+            "jobTimeoutMinutes": 15,
+            "clusterTimeoutMinutes": 10,
+            "dagRunTimeoutMinutes": 30,
+            "data": {
+                "rawPrefix": str(raw_data),
+                "cleanPrefix": str(work / "cleaned"),
+                "reportsPrefix": str(work / "reports"),
+                "quarantinePrefix": str(work / "quarantine"),
+            },
+            "jobs": {
+                "cleanJob": str(REPO / "jobs" / "entrypoints" / "clean_job.py"),
+                "trainJob": str(REPO / "jobs" / "entrypoints" / "train_job.py"),
+                "pyFiles": [],
+            },
+            "training": {
+                "model": "logistic_regression",
+                "trainStart": "2019-09-05",
+                "trainDays": 7,
+                "delayDays": 7,
+                "testDays": 7,
+                "experiment": EXPERIMENT,
+                "registeredModel": "fraud-dag-e2e-model",
+            },
+            "mlflow": {"trackingUri": mlflow_server, "uiUrl": mlflow_server},
+            "local": {
+                "sparkSubmit": str(JOBS_VENV / "spark-submit"),
+                "python": str(JOBS_VENV / "python"),
+                "master": "local[2]",
+            },
+        }
+    )
+    config_file = tmp_path / "pipeline.json"
+    config_file.write_text(json.dumps(config))
+    monkeypatch.setenv(CONFIG_ENV, str(config_file))
+    # As `airflow dags test` does: parse the DAG folder and serialize it to the metadata DB (dag.test() needs it).
+    dag = get_bagged_dag(None, "fraud_pipeline")
+    started = time.time()
+    caplog.set_level("INFO")
+    run = dag.test()
+    print(f"local DAG run: {time.time() - started:.1f} s")
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states == {"plan": "success", "clean": "success", "train": "success", "report_mlflow_run": "success"}, states
+
+    reports = list((work / "reports").glob("*/clean_report.json"))
+    assert len(reports) == 1
+    assert json.loads(reports[0].read_text())["rows_written"] > 0
+    assert len(list((work / "reports").glob("*/metrics.json"))) == 1
+    found = mlflow_link.latest_run(mlflow_server, EXPERIMENT, int(started * 1000))
+    assert found is not None and found["info"]["status"] == "FINISHED"
+    assert "Spark driver output: this task log" in caplog.text
+    assert mlflow_link.run_link(mlflow_server, found) in caplog.text

