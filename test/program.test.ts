@@ -74,8 +74,7 @@ describe("the Pulumi program under mocks", function () {
                 "IamServiceAccount/storage-sa",
                 "IamServiceAccountStaticAccessKey/storage-key",
                 "KmsSymmetricKey/data-key",
-                "KmsSymmetricKeyIamMember/cluster-kms",
-                "KmsSymmetricKeyIamMember/storage-kms",
+                "KmsSymmetricKeyIamBinding/data-key-users",
                 "ResourcemanagerFolderIamMember/cluster-dataproc-agent",
                 "ResourcemanagerFolderIamMember/cluster-logging-writer",
                 "ResourcemanagerFolderIamMember/cluster-storage-editor",
@@ -184,11 +183,12 @@ describe("the Pulumi program under mocks", function () {
             const key = one(dev, "KmsSymmetricKey", "data-key");
             assert.strictEqual(input(key, "rotationPeriod"), "8760h");
             assert.strictEqual(input(key, "defaultAlgorithm"), "AES_256");
-            const users = ofType(dev, "KmsSymmetricKeyIamMember").map((m) => `${input(m, "member")}:${input(m, "role")}:${input(m, "symmetricKeyId")}`).sort();
-            assert.deepStrictEqual(users, [
-                "serviceAccount:cluster-sa-id:kms.keys.encrypterDecrypter:data-key-id",
-                "serviceAccount:storage-sa-id:kms.keys.encrypterDecrypter:data-key-id",
-            ]);
+            const bindings = ofType(dev, "KmsSymmetricKeyIamBinding").map((b) => ({ key: input(b, "symmetricKeyId"), role: input(b, "role"), members: input<string[]>(b, "members") }));
+            assert.deepStrictEqual(bindings, [{
+                key: "data-key-id",
+                role: "kms.keys.encrypterDecrypter",
+                members: ["serviceAccount:cluster-sa-id", "serviceAccount:storage-sa-id"],
+            }]);
         });
 
         it("keeps the KMS key on destroy while retained data needs it", () => {

@@ -48,8 +48,8 @@ export function parseSeed(config: RawConfig): SeedConfig {
     const sourcePrefix = section.string("sourcePrefix", SEED_DEFAULTS.sourcePrefix);
     checkPrefix(section, "sourcePrefix", sourcePrefix);
     const targetPrefix = section.string("targetPrefix", SEED_DEFAULTS.targetPrefix);
+    // Never empty (an empty value reads as unset): the pipeline reads one folder of the raw bucket.
     checkPrefix(section, "targetPrefix", targetPrefix);
-    if (targetPrefix === "") section.fail("targetPrefix", "must not be empty: the pipeline reads one folder of the raw bucket", '"raw/"');
     const fromDate = section.optionalString("fromDate");
     const toDate = section.optionalString("toDate");
     checkDate(section, "fromDate", fromDate);

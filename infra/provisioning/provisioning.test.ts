@@ -133,6 +133,17 @@ describe("Provisioning (mocks)", function () {
         assert.ok(named(defaults, "deploy-orchestrator").secretPaths.includes("stdin"));
     });
 
+    it("ships the rendered files, the repository's DAGs and 0600 secret files under the VM root", () => {
+        const bundle = JSON.parse(String(named(defaults, "deploy-orchestrator").inputs.stdin));
+        const paths = [...bundle.files, ...bundle.secretFiles].map((f: { path: string }) => f.path);
+        assert.ok(paths.every((p: string) => p.startsWith("/opt/fraud-mlops/")), paths.join(", "));
+        assert.ok(paths.includes("/opt/fraud-mlops/airflow/dags/fraud_pipeline.py"));
+        assert.ok(paths.includes("/opt/fraud-mlops/compose/config/pipeline.json"));
+        assert.ok(bundle.secretFiles.length > 0 && bundle.secretFiles.every((f: { mode: number }) => f.mode === 0o600));
+        assert.ok(!paths.some((p: string) => p.includes("__pycache__")));
+        assert.deepStrictEqual(bundle.health.map((h: { name: string }) => h.name), ["airflow", "mlflow"]);
+    });
+
     it("rejects a run window outside the seeded days, naming the key", async () => {
         const result = await runProgram({ program: PROGRAM, overrides: {
             "fraud-mlops:sshPrivateKey": TEST_PRIVATE_KEY,

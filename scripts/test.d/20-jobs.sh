@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/setup-python.sh
+# hadoop-aws jars for the s3a:// tests (verified checksums; no-op once present).
+./scripts/setup-spark-jars.sh
 py=jobs/.venv/bin
 "$py/ruff" check jobs
 "$py/ruff" format --check jobs

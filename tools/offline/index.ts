@@ -19,6 +19,8 @@ export const OFFLINE_DEFAULTS = {
     config: {
         "fraud-mlops:sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOfflineTestKeyNotForUseAnywhere000000000 offline@test",
         "fraud-mlops:network": { adminCidrs: ["198.51.100.0/24"] },
+        // Provisioning connects to the VM with it (secret config in a real stack).
+        "fraud-mlops:sshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nofflineTestKeyNotForUseAnywhere\n-----END OPENSSH PRIVATE KEY-----",
     } as Record<string, unknown>,
     env: {
         YC_CLOUD_ID: "b1gofflinecloud00000",

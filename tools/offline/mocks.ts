@@ -20,6 +20,12 @@ const COMPUTED: Record<string, (name: string, inputs: State) => State> = {
         })),
         fqdn: `${inputs.hostname ?? _name}.ru-central1.internal`,
     }),
+    // Generated service secrets (infra/provisioning/services.ts): valid in form, clearly fake.
+    "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
+    "random:index/randomBytes:RandomBytes": (name, inputs) => {
+        const bytes = Buffer.alloc(Number(inputs.length ?? 32), `mock-${name}`);
+        return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+    },
 };
 
 export function mockState(type: string, name: string, inputs: State): State {

@@ -2,7 +2,7 @@
 // Secrets never appear here: services read them from the env files of secrets.ts (mode 0600).
 import * as yaml from "js-yaml";
 import { validateServicesInput, ServicesInput } from "./inputs";
-import { CONTAINER, COMPOSE_PROJECT, DATABASES, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
+import { CONTAINER, COMPOSE_PROJECT, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
 import { VERSIONS } from "./versions";
 
 const AIRFLOW_IMAGE = `fraud-mlops/airflow:${VERSIONS.airflow}-yandex${VERSIONS.airflowProviderYandex}`;

@@ -82,8 +82,8 @@ export interface PipelineConfigInput {
     readonly mlflow: { readonly trackingUri: string; readonly uiUrl: string };
     /** persistent: clusterId of the Pulumi-managed cluster; ephemeral: the spec the DAG creates each run. */
     readonly dataproc?: { readonly clusterId?: string; readonly spec: DataprocClusterSpec };
-    /** local: spark-submit and the Python it should run the jobs with (e.g. jobs/.venv/bin/...). */
-    readonly local?: { readonly sparkSubmit: string; readonly python: string; readonly master: string };
+    /** local: spark-submit and the Python it should run the jobs with (e.g. jobs/.venv/bin/...), extra --conf pairs. */
+    readonly local?: { readonly sparkSubmit: string; readonly python: string; readonly master: string; readonly conf?: Readonly<Record<string, string>> };
 }
 
 function fail(key: string, problem: string, fix: string): never {

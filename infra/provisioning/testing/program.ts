@@ -7,7 +7,9 @@ import { parseSeedForRun } from "../../config/pipeline-run";
 import { projectConfig } from "../../config";
 import { parseProvisioning } from "../../config/seed";
 import { Provisioning } from "..";
-import { SENTINELS, TEST_ORCHESTRATOR } from "./fixtures";
+import { OrchestratorServiceFiles, VM_LAYOUT } from "../services";
+import { parseDataproc } from "../../config/dataproc";
+import { SENTINELS } from "./fixtures";
 
 const recorded: Record<string, { customTimeouts?: unknown; deleteBeforeReplace?: boolean }> = {};
 // The offline runner records dependsOn; timeouts and replacement order are recorded here.
@@ -18,7 +20,25 @@ pulumi.runtime.registerStackTransformation((args) => {
 });
 
 const raw = projectConfig(pulumi.runtime.allConfig());
-const cluster = new pulumi.CustomResource("test:index:DataprocCluster", "cluster", {});
+class StandInCluster extends pulumi.CustomResource {}
+const cluster = new StandInCluster("test:index:DataprocCluster", "cluster", {});
+const services = new OrchestratorServiceFiles("orchestrator-services", {
+    pipeline: parsePipeline(raw),
+    seed: parseSeedForRun(raw),
+    dataproc: parseDataproc({}),
+    codePrefix: "jobs/",
+    s3Endpoint: "https://storage.yandexcloud.net",
+    s3Region: "ru-central1",
+    ports: { airflow: 8080, mlflow: 5000 },
+    buckets: { raw: "fraud-mlops-dev-raw-test", cleaned: "c-test", code: "fraud-mlops-dev-code-test", mlflow: "m-test", logs: "l-test" },
+    storageAccessKeyId: pulumi.secret(SENTINELS.accessKeyId),
+    storageSecretKey: pulumi.secret(SENTINELS.secretKey),
+    vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
+    cluster: {
+        clusterId: cluster.id, folderId: "b1gtest", zone: "ru-central1-a", subnetId: "e9btest", serviceAccountId: "ajetest",
+        securityGroupIds: ["enptest"], sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestOnly test", labels: {},
+    },
+});
 const provisioning = new Provisioning("provisioning", {
     seed: parseSeedForRun(raw),
     provisioning: parseProvisioning(raw),
@@ -29,14 +49,7 @@ const provisioning = new Provisioning("provisioning", {
     storageAccessKeyId: pulumi.secret(SENTINELS.accessKeyId),
     storageSecretKey: pulumi.secret(SENTINELS.secretKey),
     vm: { publicIp: "203.0.113.10", instanceId: "vm-test-id", user: "ubuntu" },
-    orchestrator: {
-        ...TEST_ORCHESTRATOR,
-        files: [
-            { path: TEST_ORCHESTRATOR.composeFile, content: "services: {}\n", mode: 0o644 },
-            { path: TEST_ORCHESTRATOR.pipelineConfigFile, content: raw["testPipelineJson"] ?? "{}", mode: 0o644 },
-        ],
-        secretFiles: pulumi.secret([{ path: "/opt/fraud-mlops/secrets/airflow.env", content: `AIRFLOW_DB_PASSWORD=${SENTINELS.servicePassword}\n`, mode: 0o600 }]),
-    },
+    orchestrator: { ...VM_LAYOUT, airflowPort: 8080, mlflowPort: 5000, files: services.files, secretFiles: services.secretFiles },
     clusterReady: [cluster],
 });
 

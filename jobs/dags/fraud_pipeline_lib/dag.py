@@ -56,6 +56,7 @@ def _spark_tasks(config: Dict[str, Any], plan: PythonOperator, cluster_id: Any) 
 
         local = config["local"]
         common: Dict[str, Any] = dict(
+            conf=local.get("conf", {}),
             spark_submit=local["sparkSubmit"],
             python=local["python"],
             master=local["master"],

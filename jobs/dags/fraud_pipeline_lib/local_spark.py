@@ -21,6 +21,7 @@ class LocalSparkSubmitOperator(BaseOperator):
         application: str,
         application_args: Any,
         py_files: Optional[List[str]] = None,
+        conf: Optional[Dict[str, str]] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -30,9 +31,12 @@ class LocalSparkSubmitOperator(BaseOperator):
         self.application = application
         self.application_args = application_args
         self.py_files = py_files or []
+        self.conf = conf or {}
 
     def command(self) -> List[str]:
         command = [self.spark_submit, "--master", self.master, "--conf", "spark.sql.session.timeZone=UTC"]
+        for key, value in sorted(self.conf.items()):
+            command += ["--conf", f"{key}={value}"]
         if self.py_files:
             command += ["--py-files", ",".join(self.py_files)]
         return command + [self.application] + [str(arg) for arg in self.application_args]

@@ -20,9 +20,6 @@ DEFAULT_EXPERIMENT = "fraud-detection"
 TRAINING_SPARK_CONF = {
     # Scores go to the driver as pandas; Arrow makes that fast.
     "spark.sql.execution.arrow.pyspark.enabled": "true",
-    # Let adaptive execution shrink the cached feature table's 200 shuffle partitions: otherwise every
-    # optimizer iteration schedules hundreds of near-empty tasks.
-    "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
 }
 
 

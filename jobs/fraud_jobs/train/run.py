@@ -117,12 +117,19 @@ def importances(model: PipelineModel) -> Dict[str, float]:
     return {name: float(value) for name, value in zip(FEATURE_COLUMNS, values.toArray())}
 
 
+def cached_features(window: DataFrame, delay_days: int) -> DataFrame:
+    """Features cached in one partition per core: each optimizer iteration scans them, and the 200 shuffle
+    partitions of the window functions would mean hundreds of tiny tasks per iteration."""
+    cores = window.sparkSession.sparkContext.defaultParallelism
+    return add_features(window, delay_days).coalesce(cores).cache()
+
+
 def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     protocol = config.protocol
     check_coverage(cleaned, config)
     first, end = data_window(config)
     window = cleaned.filter((epoch_day() >= day_number(first)) & (epoch_day() < day_number(end)))
-    features = add_features(window, protocol.delay_days).cache()
+    features = cached_features(window, protocol.delay_days)
     fitted = _fit_with_threshold(features, protocol, config)
     _, test = split(features, protocol)
     test_scored = score(fitted.model, test)
@@ -134,7 +141,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
             fnr, fpr = metrics["fnr"], metrics["fpr"]
         else:
             delayed = protocol.with_delay_ending_at_same_test(delay)
-            delayed_features = add_features(window, delay).cache()
+            delayed_features = cached_features(window, delay)
             delayed_fit = _fit_with_threshold(delayed_features, delayed, config)
             scored = score(delayed_fit.model, split(delayed_features, delayed)[1])
             fnr, fpr = error_rates(scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), delayed_fit.threshold)

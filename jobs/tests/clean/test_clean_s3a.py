@@ -13,8 +13,8 @@ from fraud_jobs.common.spark import S3aOptions
 
 BUCKET = "fraud-data"
 RAW = (
-    "# tranaction_id | tx_datetime | customer_id | terminal_id | tx_amount | tx_time_seconds | tx_time_days | "
-    "tx_fraud | tx_fraud_scenario\n"
+    "# tranaction_id | tx_datetime | customer_id | terminal_id | tx_amount | tx_time_seconds | "
+    "tx_time_days | tx_fraud | tx_fraud_scenario\n"
     "0,2019-08-22 06:51:03,0,711,70.91,24663,0,0,0\n"
     "1,2019-08-22 05:10:37,0,0,90.55,18637,0,0,0\n"
     "1,2019-08-22 05:10:37,0,0,90.55,18637,0,0,0\n"

@@ -1,4 +1,4 @@
-"""DAG tests run in jobs/.venv-airflow (scripts/test.d/30-airflow.sh), against a throwaway AIRFLOW_HOME with SQLite.
+"""DAG tests: run in jobs/.venv-airflow (scripts/test.d/30-airflow.sh) with a throwaway SQLite AIRFLOW_HOME.
 
 The jobs' venv (20-jobs.sh) has no Airflow: there this folder is not collected.
 """
@@ -22,7 +22,9 @@ RENDERED = Path(os.environ.get("FRAUD_RENDERED_SAMPLES", REPO / ".local" / "rend
 os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="airflow-home-")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
-os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = "sqlite:///{}/airflow.db".format(os.environ["AIRFLOW_HOME"])
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = "sqlite:///{}/airflow.db".format(
+    os.environ["AIRFLOW_HOME"]
+)
 if str(DAGS) not in sys.path:
     sys.path.insert(0, str(DAGS))
 
@@ -37,7 +39,8 @@ def rendered_config(mode: str) -> dict:
     path = RENDERED / f"pipeline-{mode}.json"
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} is missing: run npx ts-node infra/orchestrator/services/testing/render-samples.ts {RENDERED}"
+            f"{path} is missing: run "
+            f"npx ts-node infra/orchestrator/services/testing/render-samples.ts {RENDERED}"
         )
     return json.loads(path.read_text())
 

@@ -1,4 +1,4 @@
-"""`local` mode end to end with dag.test(): generated data -> clean -> train -> MLflow run on a real MLflow server.
+"""`local` mode end to end with dag.test(): generated data -> clean -> train -> a run on a real MLflow server.
 
 Spark and MLflow come from the jobs' venv (jobs/.venv, scripts/setup-python.sh); Airflow from this venv.
 """
@@ -13,9 +13,9 @@ import time
 import urllib.request
 
 import pytest
+from airflow.utils.cli import get_bagged_dag
 from conftest import REPO
 from fraud_pipeline_lib import mlflow_link
-from airflow.utils.cli import get_bagged_dag
 from fraud_pipeline_lib.config import CONFIG_ENV, validate
 
 JOBS_VENV = REPO / "jobs" / ".venv" / "bin"
@@ -68,8 +68,9 @@ def raw_data(tmp_path_factory):
     out = tmp_path_factory.mktemp("raw")
     subprocess.run(
         [
-            str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook", "--out", str(out),
-            "--seed", "7", "--customers", "300", "--terminals", "300", "--days", "40", "--start", "2019-08-22",
+            str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
+            "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
+            "--days", "40", "--start", "2019-08-22",
         ],
         check=True,
     )  # fmt: skip
@@ -114,20 +115,27 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
                 "sparkSubmit": str(JOBS_VENV / "spark-submit"),
                 "python": str(JOBS_VENV / "python"),
                 "master": "local[2]",
+                # Small data: Spark's default 200 shuffle partitions would cost minutes of task overhead.
+                "conf": {"spark.sql.shuffle.partitions": "4"},
             },
         }
     )
     config_file = tmp_path / "pipeline.json"
     config_file.write_text(json.dumps(config))
     monkeypatch.setenv(CONFIG_ENV, str(config_file))
-    # As `airflow dags test` does: parse the DAG folder and serialize it to the metadata DB (dag.test() needs it).
+    # Like `airflow dags test`: parse the DAG folder, serialize it to the metadata DB (dag.test() needs it).
     dag = get_bagged_dag(None, "fraud_pipeline")
     started = time.time()
     caplog.set_level("INFO")
     run = dag.test()
     print(f"local DAG run: {time.time() - started:.1f} s")
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
-    assert states == {"plan": "success", "clean": "success", "train": "success", "report_mlflow_run": "success"}, states
+    assert states == {
+        "plan": "success",
+        "clean": "success",
+        "train": "success",
+        "report_mlflow_run": "success",
+    }, states
 
     reports = list((work / "reports").glob("*/clean_report.json"))
     assert len(reports) == 1

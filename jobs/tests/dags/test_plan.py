@@ -6,7 +6,13 @@ import pytest
 from conftest import rendered_config
 from fraud_pipeline_lib.plan import ParamError, cluster_name, plan_run
 
-PARAMS = {"input_prefix": "s3a://raw/raw", "train_start": "2019-09-01", "train_days": 7, "delay_days": 7, "test_days": 7}
+PARAMS = {
+    "input_prefix": "s3a://raw/raw",
+    "train_start": "2019-09-01",
+    "train_days": 7,
+    "delay_days": 7,
+    "test_days": 7,
+}
 RUN_ID = "manual__2026-11-26T18:00:00+00:00"
 
 

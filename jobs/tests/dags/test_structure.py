@@ -1,4 +1,4 @@
-"""Structure of the DAG per mode: task ids, dependencies, trigger rules, operator arguments, no credentials."""
+"""DAG structure per mode: task ids, dependencies, trigger rules, operator arguments, no credentials."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from conftest import rendered_config
 from fraud_pipeline_lib.config import PipelineConfigError, validate
 from fraud_pipeline_lib.dag import build_dag
 
-# Data Proc defaults of the stack (infra/config/dataproc.ts DATAPROC_DEFAULTS); the rendered spec must carry them.
+# Stack Data Proc defaults (infra/config/dataproc.ts DATAPROC_DEFAULTS): the rendered spec must carry them.
 INFRA_DEFAULTS = {
     "imageVersion": "2.1",
     "master": {"preset": "s3-c2-m8", "diskType": "network-ssd", "diskSizeGb": 40, "hosts": 1},
@@ -48,14 +48,29 @@ def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
     assert {k: spec[k] for k in INFRA_DEFAULTS} == INFRA_DEFAULTS
     dag = build_dag(config)
     assert sorted(dag.task_ids) == sorted(
-        ["plan", "create_cluster", "clean", "train", "report_mlflow_run", "delete_cluster", "verify_cluster_deleted", "pipeline_failed"]
+        [
+            "plan",
+            "create_cluster",
+            "clean",
+            "train",
+            "report_mlflow_run",
+            "delete_cluster",
+            "verify_cluster_deleted",
+            "pipeline_failed",
+        ]
     )
     assert downstream(dag, "plan") == [
         "clean", "create_cluster", "delete_cluster", "pipeline_failed", "train", "verify_cluster_deleted",
     ]  # fmt: skip
     assert "clean" in downstream(dag, "create_cluster")
     assert "train" in downstream(dag, "clean")
-    assert sorted(dag.get_task("delete_cluster").upstream_task_ids) == ["clean", "create_cluster", "plan", "report_mlflow_run", "train"]
+    assert sorted(dag.get_task("delete_cluster").upstream_task_ids) == [
+        "clean",
+        "create_cluster",
+        "plan",
+        "report_mlflow_run",
+        "train",
+    ]
     assert downstream(dag, "delete_cluster") == ["pipeline_failed", "verify_cluster_deleted"]
     assert dag.get_task("delete_cluster").trigger_rule == TriggerRule.ALL_DONE
     assert dag.get_task("verify_cluster_deleted").trigger_rule == TriggerRule.ALL_DONE

@@ -78,6 +78,6 @@ export function sampleLocalPipelineInput(root: string): PipelineConfigInput {
         jobs: { cleanJob: `${root}/jobs/entrypoints/clean_job.py`, trainJob: `${root}/jobs/entrypoints/train_job.py`, pyFiles: [] },
         mlflow: { trackingUri: "http://127.0.0.1:5000", uiUrl: "http://127.0.0.1:5000" },
         dataproc: undefined,
-        local: { sparkSubmit: `${root}/jobs/.venv/bin/spark-submit`, python: `${root}/jobs/.venv/bin/python`, master: "local[2]" },
+        local: { sparkSubmit: `${root}/jobs/.venv/bin/spark-submit`, python: `${root}/jobs/.venv/bin/python`, master: "local[2]", conf: { "spark.sql.shuffle.partitions": "4" } },
     };
 }

@@ -1,0 +1,45 @@
+// The pipeline config the provisioning deploy renders: valid for the orchestrator's renderer in both cloud
+// modes, and its training window is the one the run step sends.
+import * as assert from "assert";
+import { parseDataproc } from "../config/dataproc";
+import { parsePipeline } from "../config/pipeline";
+import { runParams } from "../config/pipeline-run";
+import { parseSeed } from "../config/seed";
+import { renderServiceFiles } from "../orchestrator/services";
+import { SAMPLE_SERVICES_INPUT } from "../orchestrator/services/testing/samples";
+import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./services";
+
+function args(pipeline: Record<string, unknown>, seed: Record<string, unknown> = {}): ServiceFilesArgs {
+    return {
+        pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), dataproc: parseDataproc({}), codePrefix: "jobs/",
+        s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 },
+        buckets: { raw: "r", cleaned: "c", code: "k", mlflow: "m", logs: "l" }, storageAccessKeyId: "id", storageSecretKey: "key",
+        vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
+        cluster: { folderId: "b1gf", zone: "ru-central1-a", subnetId: "s", serviceAccountId: "sa", securityGroupIds: ["sg"], sshPublicKey: "ssh-ed25519 AAAA t", labels: {} },
+    };
+}
+const RESOLVED = { raw: "fraud-raw", cleaned: "fraud-cleaned", code: "fraud-code", logs: "fraud-logs", publicIp: "203.0.113.10", internalIp: "10.10.0.10", clusterId: "c9qcluster", subnetId: "e9b", serviceAccountId: "aje", securityGroupIds: ["enp"] };
+
+describe("provisioning pipeline config", () => {
+    for (const mode of ["persistent", "ephemeral"]) {
+        it(`renders a valid pipeline.json in ${mode} mode at the path the run step hashes`, () => {
+            const input = pipelineConfigInput(args({ mode }), { ...RESOLVED, clusterId: mode === "persistent" ? "c9qcluster" : "" });
+            const files = renderServiceFiles(SAMPLE_SERVICES_INPUT, input);
+            const config = files.find((f) => f.path === VM_LAYOUT.pipelineConfigFile);
+            assert.ok(config, `no ${VM_LAYOUT.pipelineConfigFile} among ${files.map((f) => f.path).join(", ")}`);
+            assert.ok(files.some((f) => f.path === VM_LAYOUT.composeFile));
+            const parsed = JSON.parse(config.content);
+            assert.strictEqual(parsed.jobs.pyFiles[0], "s3a://fraud-code/jobs/fraud_jobs.zip");
+            assert.strictEqual(parsed.data.rawPrefix, "s3a://fraud-raw/raw");
+        });
+    }
+
+    it("takes the run window, so DAG defaults and the provisioning run agree", () => {
+        const a = args({ runWindow: { trainStart: "2019-09-25", trainDays: 5 } }, { count: 2 });
+        const training = pipelineConfigInput(a, RESOLVED).training;
+        const params = runParams(a.pipeline.runWindow, a.seed, "s3a://fraud-raw/raw/");
+        assert.deepStrictEqual([training.trainStart, training.trainDays, training.delayDays, training.testDays],
+            [params.train_start, params.train_days, params.delay_days, params.test_days]);
+        assert.strictEqual(pipelineConfigInput(args({}, { fromDate: "2020-01-01" }), RESOLVED).training.trainStart, "2020-01-19");
+    });
+});

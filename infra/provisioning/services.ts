@@ -1,0 +1,149 @@
+// The orchestrator VM's files for the deploy step: generated service secrets (@pulumi/random, secret
+// outputs) and the pure renderers of infra/orchestrator/services, fed with this stack's resources.
+// The pipeline config takes its window from pipeline.runWindow, so the DAG's defaults and the
+// provisioning run agree.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { DataprocConfig } from "../config/dataproc";
+import { PipelineConfig } from "../config/pipeline";
+import { seededDays, SeedConfig } from "../config/seed";
+import { ORCHESTRATOR_PATHS } from "../orchestrator/paths";
+import { clusterSpecOf, PipelineConfigInput, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "../orchestrator/services";
+import { FILES, SERVICE_NAMES } from "../orchestrator/services/layout";
+import { VmFile } from "./bundle";
+
+/** How the DAG runs the jobs when `pulumi up` triggers it; README "Provisioning" explains each. */
+export const PIPELINE_DEFAULTS = {
+    schedule: null,
+    retries: 1,
+    retryDelayMinutes: 5,
+    jobTimeoutMinutes: 120,
+    clusterTimeoutMinutes: 45,
+    model: "random_forest",
+    experiment: "fraud-detection",
+    registeredModel: "fraud-detector",
+    adminUser: "admin",
+    mlflowArtifactsPrefix: "artifacts",
+} as const;
+
+export interface ServiceFilesArgs {
+    readonly pipeline: PipelineConfig;
+    readonly seed: SeedConfig;
+    readonly dataproc: DataprocConfig;
+    readonly codePrefix: string;
+    readonly s3Endpoint: string;
+    readonly s3Region: string;
+    readonly ports: { readonly airflow: number; readonly mlflow: number };
+    readonly buckets: { readonly raw: pulumi.Input<string>; readonly cleaned: pulumi.Input<string>; readonly code: pulumi.Input<string>; readonly mlflow: pulumi.Input<string>; readonly logs: pulumi.Input<string> };
+    readonly storageAccessKeyId: pulumi.Input<string>;
+    readonly storageSecretKey: pulumi.Input<string>;
+    readonly vm: { readonly publicIp: pulumi.Input<string>; readonly internalIp: pulumi.Input<string> };
+    readonly cluster: {
+        readonly clusterId?: pulumi.Input<string>;
+        readonly folderId: string;
+        readonly zone: string;
+        readonly subnetId: pulumi.Input<string>;
+        readonly serviceAccountId: pulumi.Input<string>;
+        readonly securityGroupIds: pulumi.Input<string>[];
+        readonly sshPublicKey: string;
+        readonly labels: Readonly<Record<string, string>>;
+    };
+}
+
+const PASSWORDS = ["postgresSuperuserPassword", "airflowDbPassword", "mlflowDbPassword", "airflowAdminPassword", "airflowJwtSecret", "airflowApiSecretKey", "mlflowAdminPassword"] as const;
+
+export class OrchestratorServiceFiles extends pulumi.ComponentResource {
+    readonly files: pulumi.Output<VmFile[]>;
+    readonly secretFiles: pulumi.Output<VmFile[]>;
+
+    constructor(name: string, args: ServiceFilesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fraud-mlops:provisioning:OrchestratorServiceFiles", name, {}, opts);
+        // Letters, digits and '-_' only: safe in env files, URLs and ini files without escaping.
+        const password = (id: string) => new random.RandomPassword(id, { length: 32, special: true, overrideSpecial: "-_" }, { parent: this }).result;
+        const passwords = Object.fromEntries(PASSWORDS.map((key) => [key, password(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))]));
+        const fernet = new random.RandomBytes("airflow-fernet-key", { length: 32 }, { parent: this });
+        const secrets = pulumi.secret(pulumi.all({ ...passwords, airflowFernetKey: fernet.base64, mlflowS3AccessKeyId: args.storageAccessKeyId, mlflowS3SecretAccessKey: args.storageSecretKey })
+            .apply((values) => values as unknown as ServiceSecrets));
+
+        const input = pulumi.output(args.buckets.mlflow).apply((mlflowBucket): ServicesInput => ({
+            paths: ORCHESTRATOR_PATHS,
+            airflowPort: args.ports.airflow,
+            mlflowPort: args.ports.mlflow,
+            airflowAdminUser: PIPELINE_DEFAULTS.adminUser,
+            mlflowAdminUser: PIPELINE_DEFAULTS.adminUser,
+            mlflowBucket,
+            mlflowArtifactsPrefix: PIPELINE_DEFAULTS.mlflowArtifactsPrefix,
+            s3Endpoint: args.s3Endpoint,
+            s3Region: args.s3Region,
+        }));
+        const pipeline = pulumi.all({
+            raw: args.buckets.raw, cleaned: args.buckets.cleaned, code: args.buckets.code, logs: args.buckets.logs,
+            publicIp: args.vm.publicIp, internalIp: args.vm.internalIp, clusterId: args.cluster.clusterId ?? "",
+            subnetId: args.cluster.subnetId, serviceAccountId: args.cluster.serviceAccountId, securityGroupIds: args.cluster.securityGroupIds,
+        }).apply((v) => pipelineConfigInput(args, v as unknown as Resolved));
+        this.files = pulumi.all([input, pipeline]).apply(([i, p]) => renderServiceFiles(i, p).map((f) => ({ ...f })));
+        this.secretFiles = pulumi.secret(pulumi.all([input, secrets]).apply(([i, s]) => renderSecretFiles(i, s).map((f) => ({ ...f }))));
+        this.registerOutputs({ files: this.files, secretFiles: this.secretFiles });
+    }
+}
+
+interface Resolved {
+    readonly raw: string; readonly cleaned: string; readonly code: string; readonly logs: string;
+    readonly publicIp: string; readonly internalIp: string; readonly clusterId: string;
+    readonly subnetId: string; readonly serviceAccountId: string; readonly securityGroupIds: string[];
+}
+
+/** Pure: the DAG's pipeline.json input for a cloud mode. */
+export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): PipelineConfigInput {
+    const { pipeline, seed } = args;
+    if (pipeline.mode === "local") throw new Error("the orchestrator VM runs the cloud modes only (persistent, ephemeral)");
+    const code = `s3a://${v.code}/${args.codePrefix}`.replace(/\/$/, "");
+    const spec = clusterSpecOf(args.dataproc, {
+        folderId: args.cluster.folderId,
+        zone: args.cluster.zone,
+        subnetId: v.subnetId,
+        serviceAccountId: v.serviceAccountId,
+        securityGroupIds: v.securityGroupIds,
+        bucket: v.logs,
+        sshPublicKeys: [args.cluster.sshPublicKey],
+        labels: args.cluster.labels,
+    });
+    return {
+        mode: pipeline.mode,
+        schedule: PIPELINE_DEFAULTS.schedule,
+        retries: PIPELINE_DEFAULTS.retries,
+        retryDelayMinutes: PIPELINE_DEFAULTS.retryDelayMinutes,
+        jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes,
+        clusterTimeoutMinutes: PIPELINE_DEFAULTS.clusterTimeoutMinutes,
+        dagRunTimeoutMinutes: pipeline.runTimeoutMinutes,
+        data: {
+            rawPrefix: `s3a://${v.raw}/${seed.targetPrefix}`.replace(/\/$/, ""),
+            cleanPrefix: `s3a://${v.cleaned}/cleaned`,
+            reportsPrefix: `s3a://${v.cleaned}/reports`,
+            quarantinePrefix: `s3a://${v.cleaned}/quarantine`,
+        },
+        jobs: { cleanJob: `${code}/entrypoints/clean_job.py`, trainJob: `${code}/entrypoints/train_job.py`, pyFiles: [`${code}/fraud_jobs.zip`] },
+        training: {
+            model: PIPELINE_DEFAULTS.model,
+            trainStart: pipeline.runWindow.trainStart ?? seededDays(seed).first,
+            trainDays: pipeline.runWindow.trainDays,
+            delayDays: pipeline.runWindow.delayDays,
+            testDays: pipeline.runWindow.testDays,
+            experiment: PIPELINE_DEFAULTS.experiment,
+            registeredModel: PIPELINE_DEFAULTS.registeredModel,
+        },
+        mlflow: { trackingUri: `http://${v.internalIp}:${args.ports.mlflow}`, uiUrl: `http://${v.publicIp}:${args.ports.mlflow}` },
+        dataproc: pipeline.mode === "persistent" ? { clusterId: v.clusterId, spec } : { spec },
+    };
+}
+
+/** Where the deploy and run steps find things on the VM (one table, from the orchestrator's layout). */
+export const VM_LAYOUT = {
+    root: ORCHESTRATOR_PATHS.root,
+    composeFile: `${ORCHESTRATOR_PATHS.compose}/${FILES.compose}`,
+    bootUnit: `${ORCHESTRATOR_PATHS.compose}/${FILES.bootUnit}`,
+    pipelineConfigFile: `${ORCHESTRATOR_PATHS.compose}/${FILES.pipelineConfig}`,
+    dagsDir: ORCHESTRATOR_PATHS.dags,
+    airflowLogsDir: ORCHESTRATOR_PATHS.airflowLogs,
+    airflowService: SERVICE_NAMES.airflowScheduler,
+} as const;

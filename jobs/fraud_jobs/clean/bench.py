@@ -1,0 +1,266 @@
+"""Benchmark of the cleaning job (prints figures; not a test).
+
+Generates N million rows with the synthetic generator, then measures, in one Spark session:
+the cleaning job end to end (text in, Parquet out) and a baseline that parses each line in Python
+(RDD map with Python functions, then the same Parquet write). CPU seconds are read from /proc for the
+JVM and its Python workers, so figures stay meaningful when other work shares the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import shutil
+import threading
+import time
+from typing import Callable, Dict, List, Tuple
+
+from fraud_jobs.clean import rules
+from fraud_jobs.clean.job import DEFAULT_EPOCH, mark_malformed_lines, mark_rows, read_lines
+from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
+from fraud_jobs.common.spark import build_spark_session
+
+CORES = 2  # local[2]
+FULL_ROWS = 1_879_794_138
+CLUSTER_HOSTS, VCPU_PER_HOST = 3, 4  # s3-c4-m16: 4 vCPU, 16 GB
+TARGET_ROWS_PER_CORE = 300_000
+TARGET_SPEEDUP = 50
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children(pid: int) -> List[int]:
+    # A child belongs to the thread that started it: the JVM starts Python workers from other threads.
+    children = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                children += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return children
+
+
+def process_tree(pid: int) -> List[int]:
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(_children(current))
+    return tree
+
+
+def _stat(pid: int) -> Tuple[float, int]:
+    """(CPU seconds including reaped children, resident bytes) of one process; zeros if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0
+    cpu = sum(int(value) for value in fields[11:15]) / TICKS
+    return cpu, int(fields[21]) * PAGE
+
+
+class Meter:
+    """CPU seconds and peak resident memory of the JVM and every process below it, over one phase."""
+
+    def __init__(self, jvm_pid: int) -> None:
+        self.jvm_pid = jvm_pid
+
+    def _sample(self) -> Tuple[float, int, Dict[int, float]]:
+        per_pid = {pid: _stat(pid) for pid in process_tree(self.jvm_pid)}
+        return (
+            sum(c for c, _ in per_pid.values()),
+            sum(r for _, r in per_pid.values()),
+            {pid: c for pid, (c, _) in per_pid.items()},
+        )
+
+    def measure(self, action: Callable[[], object]) -> Dict[str, float]:
+        _, _, before = self._sample()
+        peak, stop = [0], threading.Event()
+
+        def watch() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], self._sample()[1])
+                stop.wait(0.2)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        started = time.monotonic()
+        watcher.start()
+        action()
+        wall = time.monotonic() - started
+        stop.set()
+        watcher.join()
+        _, _, after = self._sample()
+        cpu = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+        return {"wall_s": wall, "cpu_s": cpu, "peak_rss_gb": peak[0] / 1e9}
+
+
+def generate_input(rows: int, raw_dir: str) -> int:
+    from fraud_jobs.generate import generate, preset_config
+
+    days = 60  # two 30-day files, as the real data
+    # The simulator draws each customer's mean daily count uniformly in 0..4 (mean 2).
+    customers = max(1, math.ceil(rows / (2 * days)))
+    config = preset_config("course", seed=1, customers=customers, days=days, start=DEFAULT_EPOCH)
+    return generate(config, raw_dir).data_lines
+
+
+def clean_job(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
+    from fraud_jobs.clean.cli import main
+
+    return lambda: main(["--input", raw_dir, "--output", out_dir, "--report", out_dir + ".report.json"])
+
+
+def python_baseline(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
+    """What many course solutions do: split and validate every line in Python (no dedup here)."""
+    origin = dt.datetime(DEFAULT_EPOCH.year, DEFAULT_EPOCH.month, DEFAULT_EPOCH.day)
+
+    def parse(line: str):
+        fields = line.split(",")
+        if len(fields) != 9:
+            return None
+        try:
+            tx, when, customer, terminal, amount, seconds, days, fraud, scenario = fields
+            midnight = when.endswith(" 24:00:00")
+            if midnight:
+                at = dt.datetime.strptime(when[:10], "%Y-%m-%d") + dt.timedelta(days=1)
+            else:
+                at = dt.datetime.strptime(when, "%Y-%m-%d %H:%M:%S")
+            row = (
+                int(tx),
+                at,
+                int(customer),
+                int(terminal),
+                float(amount),
+                int(seconds),
+                int(days),
+                int(fraud),
+            )
+            scenario_value = int(scenario)
+        except ValueError:
+            return None
+        if row[2] < 0 or not 0 <= row[3] <= 999 or row[4] <= 0:
+            return None
+        fixed_seconds = int((at - origin).total_seconds())
+        fixed_days = fixed_seconds // 86400 if midnight else row[6]
+        return (*row[:5], fixed_seconds, fixed_days, row[7], scenario_value, at.date())
+
+    def run() -> None:
+        from pyspark.sql.types import DateType, StructField, StructType
+
+        schema = StructType([*CLEANED_DATA_SCHEMA.fields, StructField(PARTITION_COLUMN, DateType())])
+        lines = spark.sparkContext.textFile(raw_dir)
+        parsed = lines.filter(lambda text: text and not text.startswith("#")).map(parse)
+        frame = spark.createDataFrame(parsed.filter(lambda row: row is not None), schema)
+        frame.write.mode("overwrite").partitionBy(PARTITION_COLUMN).parquet(out_dir)
+
+    return run
+
+
+def stage_actions(spark, raw_dir: str) -> List[Tuple[str, Callable[[], object]]]:
+    """The job's steps measured separately (each re-reads the text): where the time goes."""
+    lines = read_lines(spark, raw_dir)
+    parsed = mark_malformed_lines(lines)
+
+    def noop(frame):
+        return lambda: frame.write.format("noop").mode("overwrite").save()
+
+    marked = mark_rows(parsed, DEFAULT_EPOCH, 999)
+    return [
+        ("read text lines", noop(lines)),
+        ("read + parse + malformed", noop(parsed)),
+        ("read + parse + duplicate-id aggregation", lambda: rules.duplicate_keys(parsed).count()),
+        ("all rules, no write (both passes)", noop(marked.where(marked.drop_reason.isNull()))),
+    ]
+
+
+def directory_bytes(path: str) -> int:
+    sizes = (os.path.getsize(os.path.join(root, name)) for root, _, names in os.walk(path) for name in names)
+    return sum(sizes)
+
+
+RUNS = (("cleaning job", clean_job), ("python baseline", python_baseline))
+WARMUP_ROWS = 200_000
+
+
+def print_table(rows: int, results: Dict[str, Dict[str, float]]) -> None:
+    header = ["wall s", "CPU s", "rows/s/core (wall)", "rows/CPU-s", "peak RSS GB", "out/in bytes"]
+    print("\n" + " " * 16 + "".join(f"{title:>19}" for title in header))
+    for name, fig in results.items():
+        values = [
+            f"{fig['wall_s']:.1f}",
+            f"{fig['cpu_s']:.1f}",
+            f"{rows / (fig['wall_s'] * CORES):,.0f}",
+            f"{rows / fig['cpu_s']:,.0f}",
+            f"{fig['peak_rss_gb']:.2f}",
+            f"{fig['size_ratio']:.3f}",
+        ]
+        print(f"{name:16}" + "".join(f"{value:>19}" for value in values))
+
+
+def print_summary(rows: int, input_bytes: int, results: Dict[str, Dict[str, float]]) -> None:
+    job, base = results["cleaning job"], results["python baseline"]
+    print(
+        f"\nspeed-up over the Python baseline: {base['wall_s'] / job['wall_s']:.1f}x wall, "
+        f"{base['cpu_s'] / job['cpu_s']:.1f}x CPU (target {TARGET_SPEEDUP}x)"
+    )
+    per_cpu = rows / job["cpu_s"]
+    print(f"cleaning job: {per_cpu:,.0f} rows per CPU-second (target {TARGET_ROWS_PER_CORE:,} per core)")
+    vcpus = CLUSTER_HOSTS * VCPU_PER_HOST
+    minutes = FULL_ROWS / (per_cpu * vcpus) / 60
+    full_gb = FULL_ROWS * input_bytes / rows / 1e9
+    print(
+        f"extrapolation: {FULL_ROWS:,} rows ({full_gb:.0f} GB of text) on {CLUSTER_HOSTS} x s3-c4-m16 "
+        f"({vcpus} vCPU): {minutes:.0f} min of compute at this rate per vCPU, if Object Storage reads keep up"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the cleaning job against a Python baseline.")
+    parser.add_argument("--rows-millions", type=float, default=10.0, help="rows to generate (default 10)")
+    parser.add_argument("--workdir", default=".local/bench-clean", help="scratch directory (emptied first)")
+    parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--no-breakdown", action="store_true", help="skip the per-stage timings")
+    args = parser.parse_args(argv)
+    if args.rows_millions <= 0:
+        parser.error("--rows-millions must be > 0")
+    work = os.path.abspath(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    raw = os.path.join(work, "raw")
+    started = time.monotonic()
+    rows = generate_input(int(args.rows_millions * 1_000_000), raw)
+    input_bytes = directory_bytes(raw)
+    print(f"generated {rows:,} lines, {input_bytes / 1e9:.2f} GB in {time.monotonic() - started:.1f} s")
+
+    memory = {"spark.driver.memory": args.driver_memory}
+    spark = build_spark_session("fraud-clean-bench", local=True, shuffle_partitions=4, extra_conf=memory)
+    spark.sparkContext.setLogLevel("ERROR")
+    meter = Meter(spark.sparkContext._jvm.ProcessHandle.current().pid())
+    # Warm the JIT and the Python workers on a small sample, so neither side pays for it in its figures.
+    warm = os.path.join(work, "warmup")
+    generate_input(WARMUP_ROWS, os.path.join(warm, "raw"))
+    for name, build in RUNS:
+        build(spark, os.path.join(warm, "raw"), os.path.join(warm, name.replace(" ", "_")))()
+    results = {}
+    for name, build in RUNS:
+        out = os.path.join(work, name.replace(" ", "_"))
+        figures = meter.measure(build(spark, raw, out))
+        figures["size_ratio"] = directory_bytes(out) / input_bytes
+        results[name] = figures
+    print_table(rows, results)
+    print_summary(rows, input_bytes, results)
+    if not args.no_breakdown:
+        print("\nwhere the CPU goes (each step re-reads the text):")
+        for name, action in stage_actions(spark, raw):
+            fig = meter.measure(action)
+            rate = rows / fig["cpu_s"]
+            print(f"  {name:45}{fig['wall_s']:8.1f} s wall{fig['cpu_s']:8.1f} s CPU{rate:12,.0f} rows/CPU-s")
+    spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
