@@ -32,10 +32,7 @@ export function parseStackArgument(argv: readonly string[], usage: string): stri
 
 /** The cost settings of the exact configuration the offline runner gives the program. */
 export function offlineCostSettings(options: RunOptions): StackCostSettings {
-    const prefix = "fraud-mlops:";
-    const raw = Object.fromEntries(Object.entries(buildRequest(options).config)
-        .filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-    return stackCostSettings(raw);
+    return stackCostSettings(buildRequest(options).config);
 }
 
 export function declaredResources(result: OfflineResult): DeclaredResource[] {

@@ -4,7 +4,7 @@
 import { CostConfig, parseCost } from "../config/cost";
 import { DataprocConfig, parseDataproc } from "../config/dataproc";
 import { parsePipeline, PipelineConfig, PipelineMode } from "../config/pipeline";
-import { RawConfig } from "../config/reader";
+import { PROJECT, RawConfig } from "../config/reader";
 import { subclusters } from "../dataproc/spec";
 import { estimateMonthlyCost, TYPES } from "./estimate";
 import { CostEstimate, DeclaredResource } from "./types";
@@ -25,8 +25,11 @@ export function costSettingsOf(config: { pipeline: PipelineConfig; cost: CostCon
     return { mode: pipeline.mode, cost: config.cost, dataproc: config.dataproc, schedule: pipeline.schedule ?? null };
 }
 
-/** The same from raw stack config, for the policy pack (no environment, no cloud). */
-export function stackCostSettings(config: RawConfig): StackCostSettings {
+/** The same from a stack's config as Pulumi keys it (`fraud-mlops:cost`, ...), for tools and the policy pack. */
+export function stackCostSettings(stackConfig: Readonly<Record<string, unknown>>): StackCostSettings {
+    const prefix = `${PROJECT}:`;
+    const config: RawConfig = Object.fromEntries(Object.entries(stackConfig)
+        .filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
     return costSettingsOf({ pipeline: parsePipeline(config), cost: parseCost(config), dataproc: parseDataproc(config) });
 }
 

@@ -1,3 +1,12 @@
+// Generator of sdks/yandex (see README "SDK"). Pins: the Yandex provider release, the Terraform bridge,
+// and Pulumi's pkg/v3 (its Node.js generator) at the version the bridge requires.
+//
+// `go mod tidy` needs -e: a test-only import chain of the bridge (pkg/v3/testing/integration ->
+// gocloud.dev/secrets/hashivault) meets the provider's old github.com/hashicorp/vault v0.10.4 as an
+// ambiguous import; the build graph does not contain it. The provider's 2024 go-sdk/go-genproto
+// pseudo-versions and terraform-provider-ydb v0.0.21 were first fetched with
+// GONOSUMDB=github.com/yandex-cloud/go-sdk,github.com/ydb-platform/terraform-provider-ydb because this
+// proxy answers 404 for their checksum-database lookups; go.sum pins their hashes since.
 module fraud-mlops/tools/yandex-sdk
 
 go 1.25.11
@@ -12,6 +21,7 @@ require (
 	github.com/pulumi/pulumi/sdk/v3 v3.256.0
 	github.com/spf13/afero v1.15.0
 	github.com/yandex-cloud/terraform-provider-yandex v0.130.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -256,7 +266,6 @@ require (
 	google.golang.org/grpc v1.83.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
 )
 

@@ -14,26 +14,28 @@ import (
 	"time"
 )
 
-// pluginVersion is the released `terraform-provider` plugin the SDK and Pulumi.yaml pin.
-const pluginVersion = "1.4.0"
-
 func main() {
 	includePath := flag.String("include", "include.txt", "include list")
+	projectPath := flag.String("project", "../../Pulumi.yaml", "Pulumi project file with the packages.yandex pins")
 	outDir := flag.String("out", "../../sdks/yandex", "SDK output folder (its generated files are replaced)")
 	flag.Parse()
-	if err := run(context.Background(), *includePath, *outDir); err != nil {
+	if err := run(context.Background(), *includePath, *projectPath, *outDir); err != nil {
 		fmt.Fprintln(os.Stderr, "yandex-sdk:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, includePath, outDir string) error {
+func run(ctx context.Context, includePath, projectPath, outDir string) error {
 	start := time.Now()
 	include, err := readIncludeList(includePath)
 	if err != nil {
 		return err
 	}
 	version, err := providerVersion()
+	if err != nil {
+		return err
+	}
+	pluginVersion, err := readPinnedPlugin(projectPath, version)
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,17 @@ import threading
 import time
 from typing import Callable, Dict, List, Tuple
 
+from pyspark.sql import Observation
+
 from fraud_jobs.clean import rules
-from fraud_jobs.clean.job import DEFAULT_EPOCH, mark_malformed_lines, mark_rows, read_lines
+from fraud_jobs.clean.job import (
+    DEFAULT_EPOCH,
+    kept_rows,
+    mark_malformed_lines,
+    mark_rows,
+    outcome_counts,
+    read_lines,
+)
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
 from fraud_jobs.common.spark import build_spark_session
 
@@ -168,12 +177,13 @@ def stage_actions(spark, raw_dir: str) -> List[Tuple[str, Callable[[], object]]]
     def noop(frame):
         return lambda: frame.write.format("noop").mode("overwrite").save()
 
-    marked = mark_rows(parsed, DEFAULT_EPOCH, 999)
+    # As in run_cleaning: the observation sits between the rules and the filter of kept rows.
+    marked = mark_rows(parsed, DEFAULT_EPOCH, 999).observe(Observation("bench"), *outcome_counts())
     return [
         ("read text lines", noop(lines)),
         ("read + parse + malformed", noop(parsed)),
         ("read + parse + duplicate-id aggregation", lambda: rules.duplicate_keys(parsed).count()),
-        ("all rules, no write (both passes)", noop(marked.where(marked.drop_reason.isNull()))),
+        ("both passes and every rule, no write", noop(kept_rows(marked))),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from typing import Any, Dict, List, Optional, Tuple
@@ -108,10 +109,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--register", metavar="NAME", help="register the model under NAME (needs --mlflow-uri)")
     p.add_argument("--quality-report", help="the cleaning job's report JSON, logged with the run")
     p.add_argument(
-        "--hyperparameter", action="append", default=[], type=_hyperparameter, metavar="KEY=VALUE",
+        "--hyperparameter",
+        action="append",
+        default=[],
+        type=_hyperparameter,
+        metavar="KEY=VALUE",
         help="Spark ML parameter of the classifier, e.g. maxDepth=8 (repeatable)",
     )
-    p.add_argument("--fraud-weight", type=_fraud_weight, default=None, help="'balanced' (default) or a number")
+    p.add_argument(
+        "--fraud-weight", type=_fraud_weight, default=None, help="'balanced' (default) or a number"
+    )
     p.add_argument("--validation-folds", type=_int_at_least(1), default=1, help="folds for the threshold")
     p.add_argument("--max-fpr", type=_fraction, default=MAX_FPR, help="FPR the threshold keeps on validation")
     p.add_argument(
@@ -127,9 +134,13 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
     if is_local(args.input) and not os.path.isdir(args.input):
         raise UsageError(f"--input {args.input} is not a directory: pass the cleaned Parquet dataset")
     if args.register and not args.mlflow_uri:
-        raise UsageError(f"--register {args.register} needs --mlflow-uri (the registry lives on the tracking server)")
+        raise UsageError(
+            f"--register {args.register} needs --mlflow-uri (the registry lives on the tracking server)"
+        )
     if args.quality_report and is_local(args.quality_report) and not os.path.isfile(args.quality_report):
-        raise UsageError(f"--quality-report {args.quality_report} does not exist: pass the cleaning job's --report file")
+        raise UsageError(
+            f"--quality-report {args.quality_report} does not exist: pass the cleaning job's --report file"
+        )
     try:
         hyperparameters = hyperparameters_for(args.model, dict(args.hyperparameter))
     except ValueError as error:
@@ -162,23 +173,38 @@ def summary_text(metrics: Dict[str, Any]) -> str:
         return "met" if met else "NOT met"
 
     lines = [
-        "AUC ROC {auc_roc:.4f}   average precision {average_precision:.4f}   CP@100 {card_precision_at_100:.4f}",
+        "AUC ROC {auc_roc:.4f}   average precision {average_precision:.4f}   "
+        "CP@100 {card_precision_at_100:.4f}",
         "threshold {threshold:.4f} (chosen on validation for FPR <= max-fpr)",
     ]
     text = "\n".join(lines).format(**metrics)
     text += "\nFNR {:.2%} (target < {:.0%}: {})   FPR {:.2%} (target < {:.0%}: {})".format(
-        metrics["fnr"], MAX_FNR, verdict(metrics["meets_fnr_target"]),
-        metrics["fpr"], MAX_FPR, verdict(metrics["meets_fpr_target"]),
+        metrics["fnr"],
+        MAX_FNR,
+        verdict(metrics["meets_fnr_target"]),
+        metrics["fpr"],
+        MAX_FPR,
+        verdict(metrics["meets_fpr_target"]),
     )
     text += "\nmissed-fraud damage {:,.0f} per 30 days (target < {:,.0f}: {})".format(
         metrics["monthly_damage"], MAX_MONTHLY_DAMAGE, verdict(metrics["meets_damage_target"])
     )
-    sweep = sorted(int(key[len("fnr_delay_"):-1]) for key in metrics if key.startswith("fnr_delay_"))
+    sweep = sorted(int(key[len("fnr_delay_") : -1]) for key in metrics if key.startswith("fnr_delay_"))
     for delay in sweep:
         text += "\nlabels {} day(s) late: FNR {:.2%}  FPR {:.2%}".format(
             delay, metrics[f"fnr_delay_{delay}d"], metrics[f"fpr_delay_{delay}d"]
         )
     return text
+
+
+def show_progress() -> None:
+    """Progress lines of our own code only (py4j and Spark keep their own levels)."""
+    logger = logging.getLogger("fraud_jobs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[train %(asctime)s] %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -189,6 +215,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except UsageError as error:
         arg_parser.error(str(error))
 
+    show_progress()
     from fraud_jobs.common.schemas import CLEANED_SCHEMA
     from fraud_jobs.common.spark import build_spark_session
     from fraud_jobs.train.code_version import code_version
@@ -208,14 +235,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.mlflow_uri:
         gates = Gates(args.gate_min_auc_roc, args.gate_min_average_precision)
         params = run_params(config, result.fraud_weight, code_version(), args.input)
+        logging.getLogger(__name__).info("logging the run to MLflow at %s", args.mlflow_uri)
         outcome = log_training_run(
             spark, result, params, args.mlflow_uri, args.experiment, quality_report, args.register, gates
         )
         print("MLflow run {} in experiment {!r}".format(outcome["run_id"], outcome["experiment"]))
         if "registry" in outcome:
             decision = outcome["registry"]
-            print("registered {} version {}: {}".format(decision["model_name"], decision["version"],
-                                                      decision["reason"]))
+            print(
+                "registered {} version {}: {}".format(
+                    decision["model_name"], decision["version"], decision["reason"]
+                )
+            )
     return 0
 
 

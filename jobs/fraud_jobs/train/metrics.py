@@ -69,7 +69,9 @@ def card_precision_at_k(scored: pd.DataFrame, k: int = 100) -> float:
     per_day = []
     for day in sorted(scored["event_day"].unique()):
         today = scored[(scored["event_day"] == day) & ~scored["customer_id"].isin(detected)]
-        cards = today.groupby("customer_id", as_index=False).agg(score=("score", "max"), fraud=("tx_fraud", "max"))
+        cards = today.groupby("customer_id", as_index=False).agg(
+            score=("score", "max"), fraud=("tx_fraud", "max")
+        )
         top = cards.sort_values(["score", "customer_id"], ascending=[False, True]).head(k)
         found = top.loc[top["fraud"] == 1, "customer_id"]
         per_day.append(len(found) / float(k))

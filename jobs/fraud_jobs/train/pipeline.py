@@ -70,8 +70,8 @@ def balanced_fraud_weight(train: DataFrame) -> float:
     frauds, legit = counts.get(1, 0), counts.get(0, 0)
     if frauds == 0 or legit == 0:
         raise ValueError(
-            f"the training window holds {frauds} fraud and {legit} legitimate transactions: both classes are needed; "
-            "choose another --train-start or a longer --train-days"
+            f"the training window holds {frauds} fraud and {legit} legitimate transactions: both classes are "
+            "needed; choose another --train-start or a longer --train-days"
         )
     return legit / frauds
 

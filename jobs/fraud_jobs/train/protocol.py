@@ -45,7 +45,9 @@ class Protocol:
         """Prequential folds in the past (handbook ch. 5): the first one assesses on the training window,
         so every label it uses was known before the test window starts."""
         first = self.train_start - dt.timedelta(days=self.delay_days + self.test_days)
-        return [replace(self, train_start=first - dt.timedelta(days=i * self.test_days)) for i in range(count)]
+        return [
+            replace(self, train_start=first - dt.timedelta(days=i * self.test_days)) for i in range(count)
+        ]
 
     def with_delay_ending_at_same_test(self, delay_days: int) -> Protocol:
         """Same test window, training window moved so that labels arrive `delay_days` after it."""

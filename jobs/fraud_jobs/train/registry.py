@@ -42,7 +42,9 @@ def promotion_decision(metrics: Metrics, champion_ap: Optional[float], gates: Ga
     )
 
 
-def register_and_decide(run_id: str, name: str, metrics: Metrics, gates: Gates) -> Dict[str, Union[str, bool]]:
+def register_and_decide(
+    run_id: str, name: str, metrics: Metrics, gates: Gates
+) -> Dict[str, Union[str, bool]]:
     """Registers runs:/<run_id>/model under `name`, sets the aliases and returns the decision."""
     import mlflow
     from mlflow.exceptions import MlflowException

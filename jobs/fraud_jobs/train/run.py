@@ -4,6 +4,7 @@ metrics, and the label-delay trade-off (same test window, labels arriving 1, 3 o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -25,6 +26,7 @@ from fraud_jobs.train.pipeline import (
 )
 from fraud_jobs.train.protocol import Protocol, day_number, split
 
+LOG = logging.getLogger(__name__)
 DELAY_SWEEP_DAYS = (1, 3, 7)
 SCORED_COLUMNS = ["event_day", "customer_id", "tx_fraud", "tx_amount"]
 
@@ -77,13 +79,17 @@ def check_coverage(cleaned: DataFrame, config: TrainingConfig) -> None:
     bounds = cleaned.agg(F.min(epoch_day()).alias("lo"), F.max(epoch_day()).alias("hi")).first()
     if bounds["lo"] is None:
         raise ValueError("--input holds no transactions")
-    first, last = dt.date(1970, 1, 1) + dt.timedelta(days=bounds["lo"]), dt.date(1970, 1, 1) + dt.timedelta(
-        days=bounds["hi"]
+    first, last = (
+        dt.date(1970, 1, 1) + dt.timedelta(days=bounds["lo"]),
+        dt.date(1970, 1, 1) + dt.timedelta(days=bounds["hi"]),
     )
     if first > first_needed or last < last_needed:
+        earliest = first + (config.protocol.train_start - first_needed)
+        latest = last - (last_needed - config.protocol.train_start)
         raise ValueError(
-            f"--input covers {first} .. {last} but this run needs {first_needed} .. {last_needed} (validation folds before --train-start, the "
-            f"test window after it): choose --train-start between {first + (config.protocol.train_start - first_needed)} and {last - (last_needed - config.protocol.train_start)}, or fewer --validation-folds"
+            f"--input covers {first} .. {last} but this run needs {first_needed} .. {last_needed} ("
+            f"validation folds before --train-start, the test window after it): choose --train-start "
+            f"between {earliest} and {latest}, or fewer --validation-folds"
         )
 
 
@@ -100,11 +106,15 @@ def _fit(train: DataFrame, config: TrainingConfig) -> Tuple[PipelineModel, float
 def _fit_with_threshold(features: DataFrame, protocol: Protocol, config: TrainingConfig) -> _Fitted:
     validation = []
     for fold in protocol.validation_folds(config.validation_folds):
+        LOG.info("delay %d d: validation fold, training from %s", protocol.delay_days, fold.train_start)
         fold_train, fold_assessment = split(features, fold)
         fold_model, _ = _fit(fold_train, config)
         validation.append(score(fold_model, fold_assessment))
     scored = pd.concat(validation, ignore_index=True)
-    threshold = threshold_for_max_fpr(scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), config.max_fpr)
+    threshold = threshold_for_max_fpr(
+        scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), config.max_fpr
+    )
+    LOG.info("delay %d d: training %s from %s", protocol.delay_days, config.model, protocol.train_start)
     train, _ = split(features, protocol)
     model, weight = _fit(train, config)
     return _Fitted(model, threshold, weight)
@@ -126,12 +136,16 @@ def cached_features(window: DataFrame, delay_days: int) -> DataFrame:
 
 def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     protocol = config.protocol
+    LOG.info("checking the input covers the windows")
     check_coverage(cleaned, config)
     first, end = data_window(config)
     window = cleaned.filter((epoch_day() >= day_number(first)) & (epoch_day() < day_number(end)))
     features = cached_features(window, protocol.delay_days)
     fitted = _fit_with_threshold(features, protocol, config)
     _, test = split(features, protocol)
+    LOG.info(
+        "scoring the test window %s .. %s", protocol.test_start, protocol.test_end - dt.timedelta(days=1)
+    )
     test_scored = score(fitted.model, test)
     metrics = evaluate(test_scored, fitted.threshold, protocol.test_days)
     example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
@@ -144,7 +158,9 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
             delayed_features = cached_features(window, delay)
             delayed_fit = _fit_with_threshold(delayed_features, delayed, config)
             scored = score(delayed_fit.model, split(delayed_features, delayed)[1])
-            fnr, fpr = error_rates(scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), delayed_fit.threshold)
+            fnr, fpr = error_rates(
+                scored["tx_fraud"].to_numpy(), scored["score"].to_numpy(), delayed_fit.threshold
+            )
             delayed_features.unpersist()
         metrics[f"fnr_delay_{delay}d"] = fnr
         metrics[f"fpr_delay_{delay}d"] = fpr

@@ -12,7 +12,9 @@ from fraud_jobs.train.registry import Gates, register_and_decide
 from fraud_jobs.train.run import TrainingConfig, TrainingResult
 
 
-def run_params(config: TrainingConfig, fraud_weight: float, code_version: str, input_path: str) -> Dict[str, Any]:
+def run_params(
+    config: TrainingConfig, fraud_weight: float, code_version: str, input_path: str
+) -> Dict[str, Any]:
     protocol = config.protocol
     params: Dict[str, Any] = {
         "input": input_path,

@@ -62,3 +62,11 @@ def test_bad_values(tmp_path, capsys, argv, message):
 def test_s3a_uris_are_compared_as_text(capsys):
     err = fails_with(capsys, ["--input", "s3a://b/raw/", "--output", "s3a://b/raw/clean", "--report", "r"])
     assert "--output s3a://b/raw/clean is inside --input s3a://b/raw/" in err
+
+
+def test_input_without_files(tmp_path, capsys):
+    (tmp_path / "raw").mkdir()
+    err = fails_with(
+        capsys, ["--input", str(tmp_path / "raw"), "--output", str(tmp_path / "o"), "--report", "r"]
+    )
+    assert f"--input {tmp_path / 'raw'} holds no files" in err

@@ -78,7 +78,7 @@ def raw_data(tmp_path_factory):
 
 
 def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
-    airflow_db, mlflow_server, raw_data, tmp_path, caplog, monkeypatch
+    airflow_db, mlflow_server, raw_data, tmp_path, caplog, capfd, monkeypatch
 ):
     work = tmp_path / "work"
     config = validate(
@@ -143,5 +143,7 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
     assert len(list((work / "reports").glob("*/metrics.json"))) == 1
     found = mlflow_link.latest_run(mlflow_server, EXPERIMENT, int(started * 1000))
     assert found is not None and found["info"]["status"] == "FINISHED"
-    assert "Spark driver output: this task log" in caplog.text
-    assert mlflow_link.run_link(mlflow_server, found) in caplog.text
+    # Operator logs go through Airflow's structlog to stdout; plain loggers reach caplog.
+    logs = capfd.readouterr().out + caplog.text
+    assert "Spark driver output: this task log" in logs
+    assert mlflow_link.run_link(mlflow_server, found) in logs

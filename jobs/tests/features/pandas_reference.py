@@ -31,8 +31,8 @@ def reference_features(cleaned: pd.DataFrame, delay_days: int) -> pd.DataFrame:
             seen = (terminals == terminals[i]) & (seconds >= t - delay - days * DAY) & (seconds < t - delay)
             t_nb_tx[i] = seen.sum()
             risk[i] = fraud[seen].sum() / t_nb_tx[i] if t_nb_tx[i] > 0 else 0.0
-        out["customer_nb_tx_{}day".format(days)] = nb_tx
-        out["customer_avg_amount_{}day".format(days)] = avg
-        out["terminal_nb_tx_{}day".format(days)] = t_nb_tx
-        out["terminal_risk_{}day".format(days)] = risk
+        out[f"customer_nb_tx_{days}day"] = nb_tx
+        out[f"customer_avg_amount_{days}day"] = avg
+        out[f"terminal_nb_tx_{days}day"] = t_nb_tx
+        out[f"terminal_risk_{days}day"] = risk
     return out

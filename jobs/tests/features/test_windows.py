@@ -19,7 +19,14 @@ def test_fifteen_features_in_handbook_order():
 def test_customer_windows_include_current_and_exclude_exactly_n_days_ago(cleaned_frame):
     rows = [
         (1, "2018-04-01 10:00:00", 7, 1, 10.00, 0),
-        (2, "2018-04-02 10:00:00", 7, 1, 20.00, 0),  # exactly 1 day after tx 1: tx 1 is out of its 1-day window
+        (
+            2,
+            "2018-04-02 10:00:00",
+            7,
+            1,
+            20.00,
+            0,
+        ),  # exactly 1 day after tx 1: tx 1 is out of its 1-day window
         (3, "2018-04-02 10:00:00", 7, 2, 31.00, 0),  # same second as tx 2: both see each other
         (4, "2018-04-02 09:59:59", 8, 1, 5.55, 0),  # another customer
     ]
@@ -40,7 +47,14 @@ def test_terminal_features_use_only_labels_older_than_the_delay(cleaned_frame):
         (2, "2018-04-08 11:59:59", 2, 5, 10.0, 0),  # t0 + 7 days - 1 s: the fraud is inside the delay
         (3, "2018-04-08 12:00:00", 3, 5, 10.0, 0),  # t0 + 7 days: [t - d - N, t - d) excludes t0 exactly
         (4, "2018-04-08 12:00:01", 4, 5, 10.0, 0),  # t0 + 7 days + 1 s: now the fraud is known
-        (5, "2018-04-09 12:00:01", 5, 5, 10.0, 0),  # t0 + 8 days + 1 s: out of the 1-day window, in the 7-day one
+        (
+            5,
+            "2018-04-09 12:00:01",
+            5,
+            5,
+            10.0,
+            0,
+        ),  # t0 + 8 days + 1 s: out of the 1-day window, in the 7-day one
     ]
     got = by_id(add_features(cleaned_frame(rows), delay_days=7))
     for tx in (1, 2, 3):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -45,12 +46,14 @@ def mlflow_url(tmp_path_factory):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/health"
     try:
         yield url
     finally:
-        process.terminate()
+        # `mlflow server` runs gunicorn workers that outlive a terminated parent: end the whole group.
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 

@@ -54,7 +54,13 @@ def airflow(tmp_path_factory):
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            pass
+        # Workers of `airflow standalone` can outlive it: end whatever is left of its process group.
+        time.sleep(2)
+        try:
             os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         log.close()
 
 

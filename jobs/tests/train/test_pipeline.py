@@ -1,0 +1,61 @@
+"""The pipeline of standard stages: arguments, class weights, and the mlflow.spark round trip."""
+
+from __future__ import annotations
+
+import pytest
+from pyspark.sql import functions as F
+
+from fraud_jobs.train.pipeline import (
+    WEIGHT_COLUMN,
+    balanced_fraud_weight,
+    build_pipeline,
+    fraud_score,
+    hyperparameters_for,
+    with_class_weight,
+)
+
+FEATURES = ["a", "b"]
+
+
+@pytest.fixture(scope="module")
+def tiny(spark):
+    rows = [(float(i % 7), float(i % 3), 1 if i % 7 >= 5 else 0) for i in range(60)]
+    return spark.createDataFrame(rows, ["a", "b", "tx_fraud"])
+
+
+def test_hyperparameters_merge_defaults_and_reject_unknown_names():
+    assert hyperparameters_for("gbt", {"maxIter": 3})["maxIter"] == 3
+    assert hyperparameters_for("gbt", {})["maxDepth"] == 5
+    with pytest.raises(ValueError, match="unknown hyperparameter.*maxDeep"):
+        hyperparameters_for("random_forest", {"maxDeep": 3})
+    with pytest.raises(ValueError, match="unknown model 'svm'"):
+        hyperparameters_for("svm", {})
+
+
+def test_balanced_weight_equalises_the_classes(tiny):
+    weight = balanced_fraud_weight(tiny)
+    assert weight == pytest.approx(44 / 16)  # i % 7 in {5, 6} for 16 of the 60 rows
+    weighted = with_class_weight(tiny, weight).groupBy("tx_fraud").agg(F.sum(WEIGHT_COLUMN).alias("w"))
+    totals = {row.tx_fraud: row.w for row in weighted.collect()}
+    assert totals[0] == pytest.approx(totals[1])
+
+
+def test_one_class_training_window_is_a_clear_error(tiny):
+    with pytest.raises(ValueError, match="both classes are needed"):
+        balanced_fraud_weight(tiny.filter("tx_fraud = 0"))
+
+
+@pytest.mark.parametrize("model", ["logistic_regression", "random_forest", "gbt"])
+def test_fitted_pipeline_round_trips_through_mlflow_spark(tiny, tmp_path, model):
+    import mlflow.spark
+
+    params = hyperparameters_for(model, {"maxIter": 5} if model != "random_forest" else {"numTrees": 3})
+    fitted = build_pipeline(model, params, FEATURES).fit(with_class_weight(tiny, 2.0))
+    mlflow.spark.save_model(fitted, str(tmp_path / "model"))
+    loaded = mlflow.spark.load_model(str(tmp_path / "model"))
+
+    def scores(m):
+        return [r.score for r in m.transform(tiny).select(fraud_score().alias("score")).collect()]
+
+    assert scores(loaded) == scores(fitted)
+    assert len({round(s, 6) for s in scores(fitted)}) > 1

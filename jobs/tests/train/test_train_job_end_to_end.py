@@ -1,0 +1,218 @@
+"""The training job end to end: generated `course` data, the cleaning job, then the training CLI against a
+real MLflow tracking server (SQLite backend, proxied artifacts) started here."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from fraud_jobs.clean.cli import main as clean_main
+from fraud_jobs.generate import generate, preset_config
+from fraud_jobs.train.cli import main as train_main
+
+MODEL_NAME = "fraud-e2e"
+EXPERIMENT = "e2e"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mlflow")
+    port = free_port()
+    mlflow_bin = os.path.join(os.path.dirname(sys.executable), "mlflow")
+    command = [
+        mlflow_bin,
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--backend-store-uri",
+        "sqlite:///{}".format(root / "mlflow.db"),
+        "--serve-artifacts",
+        "--artifacts-destination",
+        str(root / "artifacts"),
+    ]
+    log = open(root / "server.log", "w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    uri = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(uri + "/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.terminate()
+            raise RuntimeError("mlflow server did not start: see {}".format(root / "server.log"))
+        time.sleep(0.5)
+    yield uri
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def cleaned(spark, tmp_path_factory):
+    """45 days of a small `course` sample, cleaned by the cleaning job (with its report)."""
+    root = tmp_path_factory.mktemp("data")
+    generate(preset_config("course", seed=3, customers=400, terminals=100, days=45), str(root / "raw"))
+    report = root / "report.json"
+    assert (
+        clean_main(["--input", str(root / "raw"), "--output", str(root / "clean"), "--report", str(report)])
+        == 0
+    )
+    return root / "clean", report
+
+
+def train_args(cleaned, out, *extra):
+    clean_dir, report = cleaned
+    return [
+        "--input",
+        str(clean_dir),
+        "--train-start",
+        "2019-09-13",
+        "--model",
+        "logistic_regression",
+        "--metrics-out",
+        str(out),
+        "--quality-report",
+        str(report),
+        "--delay-sweep",
+        "1,7",
+        "--hyperparameter",
+        "maxIter=20",
+        *extra,
+    ]
+
+
+def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path, monkeypatch):
+    import mlflow
+    import mlflow.spark
+    from mlflow.tracking import MlflowClient
+
+    # Clients must reach artifacts through the server only: no object-storage settings at all.
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    registry = ["--mlflow-uri", mlflow_server, "--experiment", EXPERIMENT, "--register", MODEL_NAME]
+    lenient = ["--gate-min-auc-roc", "0.5", "--gate-min-average-precision", "0.01"]
+    assert train_main(train_args(cleaned, tmp_path / "m1.json", *registry, *lenient)) == 0
+
+    metrics = json.loads((tmp_path / "m1.json").read_text())
+    for key in (
+        "auc_roc",
+        "average_precision",
+        "card_precision_at_100",
+        "threshold",
+        "fnr",
+        "fpr",
+        "monthly_damage",
+        "meets_fnr_target",
+        "meets_fpr_target",
+        "meets_damage_target",
+        "fnr_delay_1d",
+        "fpr_delay_1d",
+        "fnr_delay_7d",
+        "fpr_delay_7d",
+    ):
+        assert key in metrics, key
+    assert 0.5 < metrics["auc_roc"] <= 1.0
+
+    client = MlflowClient(mlflow_server)
+    first = client.get_model_version_by_alias(MODEL_NAME, "champion")
+    assert first.version == "1"
+    assert client.get_model_version_by_alias(MODEL_NAME, "challenger").version == "1"
+    run = client.get_run(first.run_id)
+    assert run.data.metrics["auc_roc"] == pytest.approx(metrics["auc_roc"])
+    assert run.data.params["delay_days"] == "7" and run.data.params["model"] == "logistic_regression"
+    assert run.data.params["hp_maxIter"] == "20" and run.data.params["code_version"]
+    assert run.data.tags["registry_promoted"] == "True"
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    artifacts |= {
+        a.path for folder in ("plots", "data_quality") for a in client.list_artifacts(run.info.run_id, folder)
+    }
+    assert {
+        "plots/roc_curve.png",
+        "plots/precision_recall_curve.png",
+        "plots/confusion_matrix.png",
+        "data_quality/clean_report.json",
+        "feature_importances.json",
+        "model",
+    } <= artifacts
+    quality = json.loads(
+        open(
+            mlflow.artifacts.download_artifacts(
+                run_id=run.info.run_id,
+                artifact_path="data_quality/clean_report.json",
+                tracking_uri=mlflow_server,
+            )
+        ).read()
+    )
+    assert quality["rows_written"] > 0
+
+    # Second run: gates it cannot meet -> a new challenger, the champion stays.
+    strict = ["--gate-min-auc-roc", "0.9999", "--gate-min-average-precision", "0.01"]
+    assert train_main(train_args(cleaned, tmp_path / "m2.json", *registry, *strict)) == 0
+    assert client.get_model_version_by_alias(MODEL_NAME, "challenger").version == "2"
+    assert client.get_model_version_by_alias(MODEL_NAME, "champion").version == "1"
+    second = client.get_model_version(MODEL_NAME, "2")
+    assert client.get_run(second.run_id).data.tags["registry_reason"].startswith("gates not met: auc_roc")
+
+    # The champion loads back and scores the logged input example.
+    mlflow.set_tracking_uri(mlflow_server)
+    model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+    example = model.metadata.load_input_example(
+        mlflow.artifacts.download_artifacts(f"models:/{MODEL_NAME}@champion")
+    )
+    predictions = model.predict(example)
+    assert len(predictions) == len(example) and set(predictions) <= {0.0, 1.0}
+
+
+def test_bare_run_needs_no_mlflow(cleaned, tmp_path):
+    assert train_main(train_args(cleaned, tmp_path / "m.json", "--delay-sweep", "7")) == 0
+    assert "fnr_delay_7d" in json.loads((tmp_path / "m.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--input", "/nonexistent"], "--input /nonexistent is not a directory"),
+        (["--train-start", "2019-13-01"], "expected a date YYYY-MM-DD"),
+        (["--model", "svm"], "invalid choice: 'svm'"),
+        (["--register", "x"], "--register x needs --mlflow-uri"),
+        (["--hyperparameter", "maxDeep=3"], "unknown hyperparameter(s) for logistic_regression: maxDeep"),
+        (["--train-days", "0"], "expected an integer >= 1"),
+        (["--quality-report", "/nonexistent.json"], "--quality-report /nonexistent.json does not exist"),
+    ],
+)
+def test_bad_arguments_give_clear_errors(cleaned, tmp_path, capsys, args, message):
+    base = train_args(cleaned, tmp_path / "m.json")
+    with pytest.raises(SystemExit) as exit_info:
+        train_main(base + args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_window_outside_the_data_names_the_option(cleaned, tmp_path, capsys):
+    args = train_args(cleaned, tmp_path / "m.json")
+    args[args.index("--train-start") + 1] = "2019-08-25"
+    with pytest.raises(SystemExit):
+        train_main(args)
+    assert "choose --train-start between" in capsys.readouterr().err
