@@ -36,6 +36,7 @@ const identity = new Identity("identity", {
     folderId: config.provider.folderId,
     mode: config.pipeline.mode,
     retainKey: !config.storage.allowDataDestroy,
+    protect: config.protect,
 }, withProvider);
 const storage = new Storage("storage", {
     project: config.project,
@@ -43,6 +44,7 @@ const storage = new Storage("storage", {
     folderId: config.provider.folderId,
     kmsKeyId: identity.kmsKeyId,
     config: config.storage,
+    protect: config.protect,
 }, withProvider);
 
 const clusterSecurityGroupIds = [network.dataprocSecurityGroupId, network.clusterMembersSecurityGroupId];
@@ -57,6 +59,7 @@ const cluster = needsPersistentCluster(config.pipeline)
         logsBucket: storage.bucketNames.logs,
         sshPublicKey: config.sshPublicKey,
         labels,
+        protect: config.protect,
     }, { ...withProvider, dependsOn: identity.grants })
     : undefined;
 
@@ -69,6 +72,7 @@ const vm = new OrchestratorVm("orchestrator", {
     serviceAccountId: identity.serviceAccountIds.orchestrator,
     sshPublicKey: config.sshPublicKey,
     labels,
+    protect: config.protect,
 }, { ...withProvider, dependsOn: identity.grants });
 
 // After the resources: seed the raw data, deploy job code and orchestrator, run the pipeline (README "Provisioning").

@@ -14,10 +14,8 @@ export function stackNameFromUrn(urn: string): string {
     return match[1];
 }
 
-/** Stacks named like production: prod, production, eu-prod, prod-2, ... */
-export function isProductionStack(stack: string): boolean {
-    return /(^|[-_.])prod(uction)?($|[-_.\d])/i.test(stack);
-}
+// The program's own test, so `fraud-mlops:protect` defaults on exactly where this policy applies.
+export { isProductionStack } from "../infra/config/protect";
 
 export function loadStackCostSettings(stack: string): StackCostSettings {
     // A stack without a Pulumi.<stack>.yaml runs on defaults.

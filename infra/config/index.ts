@@ -9,6 +9,7 @@ import { parseDataproc } from "./dataproc";
 import { parseNetwork } from "./network";
 import { parseOrchestrator } from "./orchestrator";
 import { parsePipeline } from "./pipeline";
+import { parseProtect } from "./protect";
 import { Env, parseProviderEnv } from "./provider";
 import { PROJECT, RawConfig } from "./reader";
 import { parseSshPublicKey } from "./ssh";
@@ -43,6 +44,7 @@ export function parseConfig(input: ConfigInput) {
         cost: parseCost(config),
         seed: parseSeedForRun(config),
         provisioning: parseProvisioning(config),
+        protect: parseProtect(config, input.stack),
     };
 }
 

@@ -1,6 +1,7 @@
 // Section `fraud-mlops:pipeline`: how the jobs run. Other sections' owners extend this file additively.
 import { RawConfig, Section } from "./reader";
 import { parsePipelineRun, PipelineRunConfig } from "./pipeline-run";
+import { parsePipelineDag, PipelineDagConfig } from "./pipeline-dag";
 
 /**
  * persistent: one long-lived Data Proc cluster declared here;
@@ -10,13 +11,13 @@ import { parsePipelineRun, PipelineRunConfig } from "./pipeline-run";
 export const PIPELINE_MODES = ["persistent", "ephemeral", "local"] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
-export interface PipelineConfig extends PipelineRunConfig {
+export interface PipelineConfig extends PipelineRunConfig, PipelineDagConfig {
     readonly mode: PipelineMode;
 }
 
 export function parsePipeline(config: RawConfig): PipelineConfig {
     const section = Section.of(config, "pipeline");
-    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent"), ...parsePipelineRun(section) };
+    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent"), ...parsePipelineRun(section), ...parsePipelineDag(section) };
     section.finish();
     return pipeline;
 }

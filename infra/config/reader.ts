@@ -32,6 +32,13 @@ function decodeObject(key: string, value: unknown): Record<string, unknown> {
     return decoded as Record<string, unknown>;
 }
 
+/** true/false as YAML booleans or the strings the Pulumi runtime passes; undefined for anything else. */
+function asBoolean(value: unknown): boolean | undefined {
+    if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
+    return undefined;
+}
+
 export class Section {
     private readonly used = new Set<string>();
     private readonly children: Section[] = [];
@@ -104,9 +111,7 @@ export class Section {
     boolean(field: string, fallback: boolean): boolean {
         const value = this.value(field);
         if (value === undefined) return fallback;
-        if (value === true || value === "true") return true;
-        if (value === false || value === "false") return false;
-        return this.fail(field, `must be true or false (got ${JSON.stringify(value)})`, String(fallback));
+        return asBoolean(value) ?? this.fail(field, `must be true or false (got ${JSON.stringify(value)})`, String(fallback));
     }
 
     stringList(field: string, fallback: readonly string[]): string[] {
@@ -158,4 +163,15 @@ export function topLevelString(config: RawConfig, name: string): string | undefi
         throw new ConfigError(`${PROJECT}:${name}`, `must be a string (got ${JSON.stringify(value)})`, `pulumi config set ${PROJECT}:${name} <value>`);
     }
     return value.trim();
+}
+
+/** A top-level (non-section) flag such as `fraud-mlops:protect`; absent or empty reads as `fallback`. */
+export function topLevelBoolean(config: RawConfig, name: string, fallback: boolean): boolean {
+    const value = config[name];
+    if (value === undefined || value === null || value === "") return fallback;
+    const flag = asBoolean(value);
+    if (flag === undefined) {
+        throw new ConfigError(`${PROJECT}:${name}`, `must be true or false (got ${JSON.stringify(value)})`, `pulumi config set ${PROJECT}:${name} ${fallback}`);
+    }
+    return flag;
 }

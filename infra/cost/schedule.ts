@@ -59,8 +59,11 @@ function parseField(text: string, field: CronField, schedule: string): { values:
     return { values, star: text.startsWith("*") };
 }
 
-/** Counts the firings of a cron expression over 2024-2027 (a whole leap cycle) and averages per month. */
-function cronRunsPerMonth(schedule: string): number {
+/**
+ * Counts the firings of a cron expression over 2024-2027 (a whole leap cycle) and averages per month.
+ * Throws on a malformed expression, naming the field (the config parser reuses it as the validator).
+ */
+export function cronRunsPerMonth(schedule: string): number {
     const parts = schedule.trim().split(/\s+/);
     if (parts.length !== 5) {
         throw new Error(`schedule "${schedule}": expected an Airflow preset (@daily, ...) or five cron fields`);

@@ -20,9 +20,7 @@ export interface StackCostSettings {
 
 /** Picks what the estimate needs from the program's typed config (the `Config` of infra/config). */
 export function costSettingsOf(config: { pipeline: PipelineConfig; cost: CostConfig; dataproc: DataprocConfig }): StackCostSettings {
-    // The pipeline section gains `schedule` when the DAG is scheduled; until then runs are manual.
-    const pipeline = config.pipeline as PipelineConfig & { schedule?: string | null };
-    return { mode: pipeline.mode, cost: config.cost, dataproc: config.dataproc, schedule: pipeline.schedule ?? null };
+    return { mode: config.pipeline.mode, cost: config.cost, dataproc: config.dataproc, schedule: config.pipeline.schedule };
 }
 
 /** The same from a stack's config as Pulumi keys it (`fraud-mlops:cost`, ...), for tools and the policy pack. */

@@ -8,6 +8,8 @@ import { clusterProperties, DATAPROC_SERVICES, subclusters } from "./spec";
 export interface DataprocArgs extends HostPlacement {
     readonly config: DataprocConfig;
     readonly logsBucket: pulumi.Input<string>;
+    /** Pulumi `protect` (fraud-mlops:protect): also turns on the cluster's deletionProtection; production stacks must set it. */
+    readonly protect: boolean;
 }
 
 export class DataprocCluster extends pulumi.ComponentResource {
@@ -24,7 +26,7 @@ export class DataprocCluster extends pulumi.ComponentResource {
             bucket: args.logsBucket,
             securityGroupIds: args.securityGroupIds,
             uiProxy: true,
-            deletionProtection: config.deletionProtection,
+            deletionProtection: config.deletionProtection || args.protect,
             labels: args.labels,
             clusterConfig: {
                 versionId: config.imageVersion,
@@ -42,7 +44,7 @@ export class DataprocCluster extends pulumi.ComponentResource {
                     assignPublicIp,
                 })),
             },
-        }, { parent: this, dependsOn: opts?.dependsOn });
+        }, { parent: this, dependsOn: opts?.dependsOn, protect: args.protect });
         this.clusterId = cluster.id;
         this.registerOutputs({ clusterId: this.clusterId });
     }

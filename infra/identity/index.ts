@@ -11,6 +11,8 @@ export interface IdentityArgs {
     readonly mode: PipelineMode;
     /** The key must outlive `pulumi destroy` while retained buckets hold data encrypted with it. */
     readonly retainKey: boolean;
+    /** Pulumi `protect` (fraud-mlops:protect): the KMS key, also with its deletionProtection; production stacks must set it. */
+    readonly protect: boolean;
 }
 
 const DESCRIPTIONS: Record<Account, string> = {
@@ -52,8 +54,8 @@ export class Identity extends pulumi.ComponentResource {
             description: "Encrypts every bucket of the platform",
             defaultAlgorithm: "AES_256",
             rotationPeriod: "8760h",
-            deletionProtection: args.retainKey,
-        }, { ...child, retainOnDelete: args.retainKey });
+            deletionProtection: args.retainKey || args.protect,
+        }, { ...child, retainOnDelete: args.retainKey, protect: args.protect });
         // A binding (the SDK's provider version has no per-member KMS resource) is authoritative for this
         // role on this key only: exactly the data accounts, which is what we want.
         this.grants.push(new yandex.KmsSymmetricKeyIamBinding("data-key-users", {

@@ -8,6 +8,9 @@ import { VM_USER } from "./paths";
 
 export interface OrchestratorVmArgs extends HostPlacement {
     readonly config: OrchestratorVmConfig;
+    /** Pulumi `protect` (fraud-mlops:protect): the VM holds Airflow's and MLflow's databases. The SDK's
+     *  ComputeInstance has no deletionProtection argument, so `protect` is the only guard. */
+    readonly protect: boolean;
 }
 
 // The image id is resolved from the family at deploy time; a newer release of the family must not
@@ -38,7 +41,7 @@ export class OrchestratorVm extends pulumi.ComponentResource {
             },
             allowStoppingForUpdate: true,
             labels: args.labels,
-        }, { parent: this, ignoreChanges: IGNORED_VM_CHANGES, dependsOn: opts?.dependsOn });
+        }, { parent: this, ignoreChanges: IGNORED_VM_CHANGES, dependsOn: opts?.dependsOn, protect: args.protect });
         this.instanceId = vm.id;
         this.publicIp = vm.networkInterfaces.apply((nics) => nics[0].natIpAddress ?? "");
         this.internalIp = vm.networkInterfaces.apply((nics) => nics[0].ipAddress ?? "");

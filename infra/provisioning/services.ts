@@ -12,16 +12,8 @@ import { clusterSpecOf, PipelineConfigInput, renderSecretFiles, renderServiceFil
 import { FILES, SERVICE_NAMES } from "../orchestrator/services/layout";
 import { VmFile } from "./bundle";
 
-/** How the DAG runs the jobs when `pulumi up` triggers it; README "Provisioning" explains each. */
-export const PIPELINE_DEFAULTS = {
-    schedule: null,
-    retries: 1,
-    retryDelayMinutes: 5,
-    jobTimeoutMinutes: 120,
-    clusterTimeoutMinutes: 45,
-    model: "random_forest",
-    experiment: "fraud-detection",
-    registeredModel: "fraud-detector",
+/** Fixed service settings; the DAG's schedule, retries, timeouts and training come from fraud-mlops:pipeline. */
+export const SERVICE_DEFAULTS = {
     adminUser: "admin",
     mlflowArtifactsPrefix: "artifacts",
 } as const;
@@ -69,10 +61,10 @@ export class OrchestratorServiceFiles extends pulumi.ComponentResource {
             paths: ORCHESTRATOR_PATHS,
             airflowPort: args.ports.airflow,
             mlflowPort: args.ports.mlflow,
-            airflowAdminUser: PIPELINE_DEFAULTS.adminUser,
-            mlflowAdminUser: PIPELINE_DEFAULTS.adminUser,
+            airflowAdminUser: SERVICE_DEFAULTS.adminUser,
+            mlflowAdminUser: SERVICE_DEFAULTS.adminUser,
             mlflowBucket,
-            mlflowArtifactsPrefix: PIPELINE_DEFAULTS.mlflowArtifactsPrefix,
+            mlflowArtifactsPrefix: SERVICE_DEFAULTS.mlflowArtifactsPrefix,
             s3Endpoint: args.s3Endpoint,
             s3Region: args.s3Region,
         }));
@@ -110,11 +102,11 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
     });
     return {
         mode: pipeline.mode,
-        schedule: PIPELINE_DEFAULTS.schedule,
-        retries: PIPELINE_DEFAULTS.retries,
-        retryDelayMinutes: PIPELINE_DEFAULTS.retryDelayMinutes,
-        jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes,
-        clusterTimeoutMinutes: PIPELINE_DEFAULTS.clusterTimeoutMinutes,
+        schedule: pipeline.schedule,
+        retries: pipeline.retries,
+        retryDelayMinutes: pipeline.retryDelayMinutes,
+        jobTimeoutMinutes: pipeline.jobTimeoutMinutes,
+        clusterTimeoutMinutes: pipeline.clusterTimeoutMinutes,
         dagRunTimeoutMinutes: pipeline.runTimeoutMinutes,
         data: {
             rawPrefix: `s3a://${v.raw}/${seed.targetPrefix}`.replace(/\/$/, ""),
@@ -124,13 +116,13 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
         },
         jobs: { cleanJob: `${code}/entrypoints/clean_job.py`, trainJob: `${code}/entrypoints/train_job.py`, pyFiles: [`${code}/fraud_jobs.zip`] },
         training: {
-            model: PIPELINE_DEFAULTS.model,
+            model: pipeline.model,
             trainStart: pipeline.runWindow.trainStart ?? seededDays(seed).first,
             trainDays: pipeline.runWindow.trainDays,
             delayDays: pipeline.runWindow.delayDays,
             testDays: pipeline.runWindow.testDays,
-            experiment: PIPELINE_DEFAULTS.experiment,
-            registeredModel: PIPELINE_DEFAULTS.registeredModel,
+            experiment: pipeline.experiment,
+            registeredModel: pipeline.registeredModel,
         },
         mlflow: { trackingUri: `http://${v.internalIp}:${args.ports.mlflow}`, uiUrl: `http://${v.publicIp}:${args.ports.mlflow}` },
         dataproc: pipeline.mode === "persistent" ? { clusterId: v.clusterId, spec } : { spec },

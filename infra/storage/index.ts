@@ -10,6 +10,8 @@ export interface StorageArgs {
     readonly folderId: string;
     readonly kmsKeyId: pulumi.Input<string>;
     readonly config: StorageConfig;
+    /** Pulumi `protect` (fraud-mlops:protect): every bucket (the policy counts logs and code too); production stacks must set it. */
+    readonly protect: boolean;
 }
 
 export class Storage extends pulumi.ComponentResource {
@@ -32,7 +34,7 @@ export class Storage extends pulumi.ComponentResource {
                 },
                 forceDestroy: plan.forceDestroy,
                 tags: { project: args.project, stack: args.stack, purpose: plan.purpose },
-            }, { parent: this, retainOnDelete: plan.retainOnDelete });
+            }, { parent: this, retainOnDelete: plan.retainOnDelete, protect: args.protect });
             names[plan.purpose] = bucket.bucket;
         }
         this.bucketNames = names as Record<BucketPurpose, pulumi.Output<string>>;

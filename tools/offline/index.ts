@@ -33,6 +33,8 @@ export const OFFLINE_DEFAULTS = {
 
 export interface RunOptions {
     readonly stack?: string;
+    /** Read Pulumi.<configStack>.yaml instead of the stack's own file (e.g. the dev config under the name `production`). */
+    readonly configStack?: string;
     /** Deep-merged over the stack file (objects merge, other values replace; null removes the key). */
     readonly overrides?: Record<string, unknown>;
     /** Replaces OFFLINE_DEFAULTS.env entries; YC_* variables of this process are never passed on. */
@@ -76,7 +78,7 @@ export function readStackConfig(stack: string): { config: Record<string, unknown
 
 export function buildRequest(options: RunOptions = {}): OfflineRequest {
     const stack = options.stack ?? "dev";
-    const { config, secretKeys } = readStackConfig(stack);
+    const { config, secretKeys } = readStackConfig(options.configStack ?? stack);
     const defaults = options.withoutDefaults ? { config: {}, env: {} } : OFFLINE_DEFAULTS;
     const withDefaults = deepMerge(defaults.config, config);
     return {

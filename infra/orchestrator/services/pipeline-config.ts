@@ -4,6 +4,7 @@
 import { ConfigError } from "../../config/errors";
 import { DataprocConfig, SubclusterConfig } from "../../config/dataproc";
 import { PipelineMode, PIPELINE_MODES } from "../../config/pipeline";
+import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../../config/pipeline-dag";
 
 /** Services the jobs need on a Data Proc cluster (PySpark on YARN; HDFS for Spark's staging files). */
 export const DATAPROC_SERVICES = ["HDFS", "YARN", "SPARK"] as const;
@@ -52,7 +53,8 @@ export function clusterSpecOf(dataproc: DataprocConfig, placement: DataprocPlace
     };
 }
 
-export const TRAIN_MODELS = ["logistic_regression", "random_forest", "gbt"] as const;
+// The models and the DAG settings' limits are the config's (fraud-mlops:pipeline): one table for both.
+export { TRAIN_MODELS };
 
 export interface PipelineConfigInput {
     readonly mode: PipelineMode;
@@ -107,10 +109,7 @@ function checkRange(key: string, value: number, min: number, max: number): void 
 export function validatePipelineConfig(input: PipelineConfigInput): PipelineConfigInput {
     if (!PIPELINE_MODES.includes(input.mode)) fail("mode", `must be one of ${PIPELINE_MODES.join(", ")} (got ${JSON.stringify(input.mode)})`, "use persistent, ephemeral or local");
     if (input.schedule !== null && !CRON.test(input.schedule)) fail("schedule", `must be null, a preset such as @daily or a 5-field cron expression (got ${JSON.stringify(input.schedule)})`, 'use "0 3 * * *" or null');
-    checkRange("retries", input.retries, 0, 10);
-    checkRange("retryDelayMinutes", input.retryDelayMinutes, 1, 240);
-    checkRange("jobTimeoutMinutes", input.jobTimeoutMinutes, 5, 24 * 60);
-    checkRange("clusterTimeoutMinutes", input.clusterTimeoutMinutes, 10, 180);
+    for (const [key, { min, max }] of Object.entries(PIPELINE_DAG_LIMITS)) checkRange(key, input[key as keyof typeof PIPELINE_DAG_LIMITS], min, max);
     checkRange("dagRunTimeoutMinutes", input.dagRunTimeoutMinutes, 10, 48 * 60);
     const cloud = input.mode !== "local";
     for (const [name, value] of Object.entries(input.data)) checkLocation(`data.${name}`, value, cloud);

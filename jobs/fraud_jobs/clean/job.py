@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 
 from fraud_jobs.clean import rules
 from fraud_jobs.clean.parse import data_lines, parse_fields
+from fraud_jobs.clean.previous import PREVIOUS, with_previous_rows
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
 
 DEFAULT_EPOCH = dt.date(2019, 8, 22)
@@ -32,8 +33,8 @@ def read_lines(spark: SparkSession, input_path: str) -> DataFrame:
 
 
 def mark_malformed_lines(lines: DataFrame) -> DataFrame:
-    """Data lines with their typed fields and `drop_reason` = 'malformed' where they do not parse."""
-    return rules.mark_malformed(parse_fields(lines))
+    """Data lines with their typed fields and the malformed flag; PREVIOUS is false (read from input)."""
+    return rules.mark_malformed(parse_fields(lines)).withColumn(PREVIOUS, F.lit(False))
 
 
 def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFrame:
@@ -48,11 +49,12 @@ def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFr
 
 
 def outcome_counts() -> List[Column]:
-    """Aggregates computing every report count in one pass over marked rows."""
+    """Aggregates computing every report count in one pass over marked rows (new input rows only)."""
     reason = F.col("drop_reason")
-    kept = reason.isNull()
-    columns = [F.count(F.lit(1)).alias("rows_read"), F.count(F.when(kept, 1)).alias("rows_written")]
-    columns += [F.count(F.when(reason == rule, 1)).alias(rule) for rule in rules.DROP_RULES]
+    new = ~F.col(PREVIOUS)
+    kept = new & reason.isNull()
+    columns = [F.count(F.when(new, 1)).alias("rows_read"), F.count(F.when(kept, 1)).alias("rows_written")]
+    columns += [F.count(F.when(new & (reason == rule), 1)).alias(rule) for rule in rules.DROP_RULES]
     columns += [F.count(F.when(kept & F.col("fixed_" + fix), 1)).alias("fixed_" + fix) for fix in rules.FIXES]
     return columns
 
@@ -92,8 +94,9 @@ def run_cleaning(
     """Writes the cleaned Parquet (and quarantine when needed); returns the counts observed while writing."""
     lines = read_lines(spark, input_path)
     parsed = mark_malformed_lines(lines)
+    with_previous = with_previous_rows(spark, parsed, lines, output_path)
     observation = Observation("clean_outcomes")
-    marked = mark_rows(parsed, epoch, max_terminal_id).observe(observation, *outcome_counts())
+    marked = mark_rows(with_previous, epoch, max_terminal_id).observe(observation, *outcome_counts())
     write_partitions(kept_rows(marked), output_path, PARTITION_COLUMN, "parquet")
     counts = {key: int(value) for key, value in observation.get.items()}
     counts["input_files"] = len(lines.inputFiles())

@@ -24,10 +24,12 @@ MODELS = {
     "gbt": GBTClassifier,
 }
 
+# Trees get 1024 bins instead of Spark's 32: with 32 quantile bins no split lands near the scenario-1 rule
+# (amount > 220, the top ~0.5 % of amounts), which cost 0.2 of average precision on the handbook data.
 DEFAULT_HYPERPARAMETERS: Dict[str, Hyperparameters] = {
     "logistic_regression": {"maxIter": 100, "regParam": 0.0001, "elasticNetParam": 0.0},
-    "random_forest": {"numTrees": 100, "maxDepth": 10, "minInstancesPerNode": 5, "seed": 0},
-    "gbt": {"maxIter": 50, "maxDepth": 5, "stepSize": 0.1, "seed": 0},
+    "random_forest": {"numTrees": 100, "maxDepth": 10, "minInstancesPerNode": 5, "maxBins": 1024, "seed": 0},
+    "gbt": {"maxIter": 50, "maxDepth": 5, "stepSize": 0.1, "maxBins": 1024, "seed": 0},
 }
 
 

@@ -36,7 +36,7 @@ class TrainingConfig:
     protocol: Protocol
     model: str
     hyperparameters: Hyperparameters
-    fraud_weight: Optional[float] = None  # None: balanced (legit / fraud in the training window)
+    fraud_weight: Optional[float] = 1.0  # None: balanced (legit / fraud in the training window)
     validation_folds: int = 1
     max_fpr: float = MAX_FPR
     delay_sweep: Sequence[int] = DELAY_SWEEP_DAYS

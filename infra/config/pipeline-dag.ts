@@ -1,0 +1,87 @@
+// Keys of `fraud-mlops:pipeline` that shape the `fraud_pipeline` DAG rendered into pipeline.json: its
+// schedule, retries, timeouts and training choices. Pure; the one place their defaults and limits live.
+import { cronRunsPerMonth } from "../cost/schedule";
+import { Range, Section } from "./reader";
+
+export const TRAIN_MODELS = ["logistic_regression", "random_forest", "gbt"] as const;
+export type TrainModel = (typeof TRAIN_MODELS)[number];
+
+/** Airflow presets the DAG renderer accepts; anything else must be a five-field cron expression. */
+export const SCHEDULE_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"] as const;
+
+export interface PipelineDagConfig {
+    /** Airflow preset or cron expression; null: runs only when triggered (by `pulumi up` or by hand). */
+    readonly schedule: string | null;
+    readonly retries: number;
+    readonly retryDelayMinutes: number;
+    /** Per Spark job task. */
+    readonly jobTimeoutMinutes: number;
+    /** Cluster creation and deletion (ephemeral mode). */
+    readonly clusterTimeoutMinutes: number;
+    readonly model: TrainModel;
+    readonly experiment: string;
+    readonly registeredModel: string;
+}
+
+export const PIPELINE_DAG_DEFAULTS = {
+    schedule: null,
+    retries: 1,
+    retryDelayMinutes: 5,
+    jobTimeoutMinutes: 120,
+    clusterTimeoutMinutes: 45,
+    model: "random_forest",
+    experiment: "fraud-detection",
+    registeredModel: "fraud-detector",
+} as const satisfies PipelineDagConfig;
+
+export const PIPELINE_DAG_LIMITS = {
+    retries: { min: 0, max: 10 },
+    retryDelayMinutes: { min: 1, max: 240 },
+    jobTimeoutMinutes: { min: 5, max: 24 * 60 },
+    // Data Proc creates a cluster in 10-20 minutes; longer than 3 hours means something is stuck.
+    clusterTimeoutMinutes: { min: 10, max: 180 },
+} as const satisfies Record<string, Range>;
+
+// Passed to spark-submit as arguments and shown in MLflow's UI: plain names keep both unambiguous.
+const MLFLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+function parseSchedule(section: Section): string | null {
+    const schedule = section.optionalString("schedule");
+    if (schedule === undefined) return null;
+    const example = '"@daily" (or "0 3 * * *"; leave it unset for manual runs only)';
+    if (schedule.startsWith("@")) {
+        if (!(SCHEDULE_PRESETS as readonly string[]).includes(schedule)) {
+            section.fail("schedule", `must be one of ${SCHEDULE_PRESETS.join(", ")} or a five-field cron expression (got ${JSON.stringify(schedule)})`, example);
+        }
+        return schedule;
+    }
+    try {
+        cronRunsPerMonth(schedule);
+    } catch (error) {
+        section.fail("schedule", `is not a valid Airflow schedule: ${(error as Error).message}`, example);
+    }
+    return schedule.split(/\s+/).join(" ");
+}
+
+function parseName(section: Section, field: "experiment" | "registeredModel"): string {
+    const name = section.string(field, PIPELINE_DAG_DEFAULTS[field]);
+    if (!MLFLOW_NAME.test(name)) {
+        section.fail(field, `must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit (got ${JSON.stringify(name)})`, JSON.stringify(PIPELINE_DAG_DEFAULTS[field]));
+    }
+    return name;
+}
+
+export function parsePipelineDag(section: Section): PipelineDagConfig {
+    const defaults = PIPELINE_DAG_DEFAULTS;
+    const limits = PIPELINE_DAG_LIMITS;
+    return {
+        schedule: parseSchedule(section),
+        retries: section.integer("retries", defaults.retries, limits.retries),
+        retryDelayMinutes: section.integer("retryDelayMinutes", defaults.retryDelayMinutes, limits.retryDelayMinutes),
+        jobTimeoutMinutes: section.integer("jobTimeoutMinutes", defaults.jobTimeoutMinutes, limits.jobTimeoutMinutes),
+        clusterTimeoutMinutes: section.integer("clusterTimeoutMinutes", defaults.clusterTimeoutMinutes, limits.clusterTimeoutMinutes),
+        model: section.oneOf("model", TRAIN_MODELS, defaults.model),
+        experiment: parseName(section, "experiment"),
+        registeredModel: parseName(section, "registeredModel"),
+    };
+}
