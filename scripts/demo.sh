@@ -27,6 +27,10 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+# mlflow.spark first tries to save straight to the mlflow-artifacts: URI, which Hadoop cannot write, then
+# falls back to uploading through the server; Spark ML logs that expected first failure as an ERROR.
+logger.mlsave.name = org.apache.spark.ml.util.Instrumentation
+logger.mlsave.level = off
 PROPS
 rm -rf "$root/raw" "$root/clean" "$root/clean-quarantine"
 

@@ -73,26 +73,24 @@ def _stat(pid: int) -> Tuple[float, int]:
 
 
 class Meter:
-    """CPU seconds and peak resident memory of the JVM and every process below it, over one phase."""
+    """CPU seconds and peak resident memory over one phase: of the JVM, and of the JVM plus every
+    process below it (the Python workers; idle ones left by an earlier phase count there too)."""
 
     def __init__(self, jvm_pid: int) -> None:
         self.jvm_pid = jvm_pid
 
-    def _sample(self) -> Tuple[float, int, Dict[int, float]]:
-        per_pid = {pid: _stat(pid) for pid in process_tree(self.jvm_pid)}
-        return (
-            sum(c for c, _ in per_pid.values()),
-            sum(r for _, r in per_pid.values()),
-            {pid: c for pid, (c, _) in per_pid.items()},
-        )
+    def _sample(self) -> Dict[int, Tuple[float, int]]:
+        return {pid: _stat(pid) for pid in process_tree(self.jvm_pid)}
 
     def measure(self, action: Callable[[], object]) -> Dict[str, float]:
-        _, _, before = self._sample()
-        peak, stop = [0], threading.Event()
+        before = self._sample()
+        peak_jvm, peak_all, stop = [0], [0], threading.Event()
 
         def watch() -> None:
             while not stop.is_set():
-                peak[0] = max(peak[0], self._sample()[1])
+                sample = self._sample()
+                peak_jvm[0] = max(peak_jvm[0], sample.get(self.jvm_pid, (0.0, 0))[1])
+                peak_all[0] = max(peak_all[0], sum(rss for _, rss in sample.values()))
                 stop.wait(0.2)
 
         watcher = threading.Thread(target=watch, daemon=True)
@@ -102,9 +100,14 @@ class Meter:
         wall = time.monotonic() - started
         stop.set()
         watcher.join()
-        _, _, after = self._sample()
-        cpu = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
-        return {"wall_s": wall, "cpu_s": cpu, "peak_rss_gb": peak[0] / 1e9}
+        after = self._sample()
+        cpu = sum(seconds - before.get(pid, (0.0, 0))[0] for pid, (seconds, _) in after.items())
+        return {
+            "wall_s": wall,
+            "cpu_s": cpu,
+            "peak_jvm_gb": peak_jvm[0] / 1e9,
+            "peak_all_gb": peak_all[0] / 1e9,
+        }
 
 
 def generate_input(rows: int, raw_dir: str) -> int:
@@ -197,7 +200,7 @@ WARMUP_ROWS = 200_000
 
 
 def print_table(rows: int, results: Dict[str, Dict[str, float]]) -> None:
-    header = ["wall s", "CPU s", "rows/s/core (wall)", "rows/CPU-s", "peak RSS GB", "out/in bytes"]
+    header = ["wall s", "CPU s", "rows/s/core (wall)", "rows/CPU-s", "peak JVM GB", "peak all GB", "out/in"]
     print("\n" + " " * 16 + "".join(f"{title:>19}" for title in header))
     for name, fig in results.items():
         values = [
@@ -205,7 +208,8 @@ def print_table(rows: int, results: Dict[str, Dict[str, float]]) -> None:
             f"{fig['cpu_s']:.1f}",
             f"{rows / (fig['wall_s'] * CORES):,.0f}",
             f"{rows / fig['cpu_s']:,.0f}",
-            f"{fig['peak_rss_gb']:.2f}",
+            f"{fig['peak_jvm_gb']:.2f}",
+            f"{fig['peak_all_gb']:.2f}",
             f"{fig['size_ratio']:.3f}",
         ]
         print(f"{name:16}" + "".join(f"{value:>19}" for value in values))
