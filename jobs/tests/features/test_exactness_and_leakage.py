@@ -12,8 +12,9 @@ from pandas.testing import assert_frame_equal
 from pandas_reference import reference_features
 from pyspark.sql import functions as F
 
-from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA
+from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, RAW_COLUMNS
 from fraud_jobs.features import FEATURE_COLUMNS, add_features
+from fraud_jobs.generate import generate, preset_config
 
 DELAY_DAYS = 7
 
@@ -43,14 +44,31 @@ def generated(spark):
     return pdf, spark.createDataFrame(pdf, schema=CLEANED_DATA_SCHEMA)
 
 
+@pytest.fixture(scope="module")
+def from_generator(spark, tmp_path_factory):
+    """The generator's `course` simulator (defects off, so every row is already clean), 40 days."""
+    out = tmp_path_factory.mktemp("generated")
+    generate(preset_config("course", seed=5, customers=60, terminals=20, days=40, defects=False), str(out))
+    parts = [
+        pd.read_csv(path, comment="#", header=None, names=list(RAW_COLUMNS))
+        for path in sorted(out.glob("*.txt"))
+    ]
+    pdf = pd.concat(parts, ignore_index=True)
+    pdf["tx_datetime"] = pd.to_datetime(pdf["tx_datetime"], format="%Y-%m-%d %H:%M:%S")
+    pdf = pdf.astype({"tx_time_days": "int32", "tx_fraud": "int32", "tx_fraud_scenario": "int32"})
+    assert pdf["tx_fraud"].sum() > 0
+    return pdf, spark.createDataFrame(pdf, schema=CLEANED_DATA_SCHEMA)
+
+
 def spark_features(df, delay_days=DELAY_DAYS):
     # Timestamps stay in Spark: PySpark 3.4's toPandas cannot convert them under pandas 2 without Arrow.
     features = add_features(df, delay_days).select("transaction_id", "tx_time_seconds", *FEATURE_COLUMNS)
     return features.toPandas().sort_values("transaction_id").reset_index(drop=True)
 
 
-def test_spark_features_equal_the_pandas_reference_exactly(generated):
-    pdf, sdf = generated
+@pytest.mark.parametrize("sample", ["generated", "from_generator"])
+def test_spark_features_equal_the_pandas_reference_exactly(sample, request):
+    pdf, sdf = request.getfixturevalue(sample)
     got = spark_features(sdf)
     want = reference_features(pdf, DELAY_DAYS).sort_values("transaction_id")
     want = want.reset_index(drop=True)
