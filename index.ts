@@ -110,6 +110,7 @@ const provisioning = config.provisioning.enabled && config.pipeline.mode !== "lo
         codeBucket: storage.bucketNames.code,
         storageAccessKeyId: identity.storageAccessKeyId,
         storageSecretKey: identity.storageSecretKey,
+        mlflowClientCredentials: services.mlflowClientCredentials,
         vm: { publicIp: vm.publicIp, instanceId: vm.instanceId, user: VM_USER },
         orchestrator: { ...VM_LAYOUT, files: services.files, secretFiles: services.secretFiles, airflowPort: PORTS.airflow, mlflowPort: PORTS.mlflow },
         clusterReady: cluster ? [cluster] : [],

@@ -1,6 +1,6 @@
 // Provisioning: what `pulumi up` does once the resources exist. Children, in dependency order:
 //   seed-<date>            local command per dataset file: server-side copy into the raw bucket
-//   deploy-job-code        local command: job entry files + fraud_jobs.zip to the code bucket
+//   deploy-job-code        local command: job entry files + fraud_jobs.zip (and the jobs' MLflow login) to the code bucket
 //   vm-script-<name>       the VM-side scripts copied to the orchestrator VM
 //   wait-cloud-init        remote: waits until the VM's first boot finished (Docker installed)
 //   deploy-orchestrator    remote: rendered compose/env/DAG files, `docker compose up`, health checks
@@ -13,6 +13,7 @@ import { PipelineRunConfig, runParams } from "../config/pipeline-run";
 import { ProvisioningConfig, SeedConfig } from "../config/seed";
 import { dagFiles, healthChecks, OrchestratorBundle, publicBundleHash, renderBundle, runPrefix, VmFile } from "./bundle";
 import { hashTree, readTree, sha256 } from "./files";
+import { mlflowCredentialsKey } from "./services";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Relative to the project root: Pulumi runs local commands there. */
@@ -42,6 +43,8 @@ export interface ProvisioningArgs {
     readonly codeBucket: pulumi.Input<string>;
     readonly storageAccessKeyId: pulumi.Input<string>;
     readonly storageSecretKey: pulumi.Input<string>;
+    /** Secret JSON {username, password}: the training job's MLflow login, stored at mlflowCredentialsKey. */
+    readonly mlflowClientCredentials: pulumi.Input<string>;
     readonly vm: { readonly publicIp: pulumi.Input<string>; readonly instanceId: pulumi.Input<string>; readonly user: string };
     readonly orchestrator: {
         /** Rendered by infra/orchestrator/services (renderServiceFiles / renderSecretFiles). */
@@ -98,10 +101,12 @@ export class Provisioning extends pulumi.ComponentResource {
         // 2. Job code, content-addressed: the trigger is the hash of every file the upload reads.
         const jobsHash = hashTree({ ...readTree(path.join(REPO_ROOT, "jobs", "fraud_jobs")), ...prefixKeys("entrypoints/", readTree(path.join(REPO_ROOT, "jobs", "entrypoints"))) });
         const codeScriptHash = hashTree({ "deploy_code.py": local["deploy_code.py"], "s3_env.py": local["s3_env.py"] });
+        // The login travels as a secret variable; its hash (secret too) re-uploads it when the password rotates.
+        const credentials = pulumi.secret(args.mlflowClientCredentials);
         const code = new command.local.Command("deploy-job-code", {
-            create: pulumi.interpolate`${py} ${LOCAL_SCRIPTS}/deploy_code.py --bucket ${args.codeBucket} --prefix ${settings.codePrefix} --jobs-dir jobs`,
-            environment: s3Env,
-            triggers: [jobsHash, codeScriptHash],
+            create: pulumi.interpolate`${py} ${LOCAL_SCRIPTS}/deploy_code.py --bucket ${args.codeBucket} --prefix ${settings.codePrefix} --jobs-dir jobs --mlflow-credentials-key ${mlflowCredentialsKey(settings.codePrefix)}`,
+            environment: { ...s3Env, MLFLOW_CLIENT_CREDENTIALS: credentials },
+            triggers: [jobsHash, codeScriptHash, pulumi.secret(credentials.apply(sha256))],
         }, { parent: this, customTimeouts: TIMEOUTS.code });
 
         // 3. Orchestrator: scripts to the VM, wait for cloud-init, install files, compose up, health.

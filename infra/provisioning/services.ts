@@ -42,11 +42,22 @@ export interface ServiceFilesArgs {
     };
 }
 
+/**
+ * The code-bucket key of the training job's MLflow login (JSON {username, password}): deploy_code.py uploads
+ * it there and pipeline.json points the job at it. On Data Proc the driver reads it through s3a as the cluster
+ * service account, so no password sits in the job's spec, which any dataproc.viewer can read.
+ */
+export function mlflowCredentialsKey(codePrefix: string): string {
+    return `${codePrefix}secrets/mlflow-client.json`;
+}
+
 const PASSWORDS = ["postgresSuperuserPassword", "airflowDbPassword", "mlflowDbPassword", "airflowAdminPassword", "airflowJwtSecret", "airflowApiSecretKey", "mlflowAdminPassword"] as const;
 
 export class OrchestratorServiceFiles extends pulumi.ComponentResource {
     readonly files: pulumi.Output<VmFile[]>;
     readonly secretFiles: pulumi.Output<VmFile[]>;
+    /** Secret: the training job's MLflow login as JSON, uploaded to mlflowCredentialsKey by the code deploy. */
+    readonly mlflowClientCredentials: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceFilesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-mlops:provisioning:OrchestratorServiceFiles", name, {}, opts);
@@ -75,7 +86,8 @@ export class OrchestratorServiceFiles extends pulumi.ComponentResource {
         }).apply((v) => pipelineConfigInput(args, v as unknown as Resolved));
         this.files = pulumi.all([input, pipeline]).apply(([i, p]) => renderServiceFiles(i, p).map((f) => ({ ...f })));
         this.secretFiles = pulumi.secret(pulumi.all([input, secrets]).apply(([i, s]) => renderSecretFiles(i, s).map((f) => ({ ...f }))));
-        this.registerOutputs({ files: this.files, secretFiles: this.secretFiles });
+        this.mlflowClientCredentials = pulumi.secret(passwords.mlflowAdminPassword.apply((password) => JSON.stringify({ username: SERVICE_DEFAULTS.adminUser, password })));
+        this.registerOutputs({ files: this.files, secretFiles: this.secretFiles, mlflowClientCredentials: this.mlflowClientCredentials });
     }
 }
 
@@ -124,7 +136,11 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
             experiment: pipeline.experiment,
             registeredModel: pipeline.registeredModel,
         },
-        mlflow: { trackingUri: `http://${v.internalIp}:${args.ports.mlflow}`, uiUrl: `http://${v.publicIp}:${args.ports.mlflow}` },
+        mlflow: {
+            trackingUri: `http://${v.internalIp}:${args.ports.mlflow}`,
+            uiUrl: `http://${v.publicIp}:${args.ports.mlflow}`,
+            credentialsUri: `s3a://${v.code}/${mlflowCredentialsKey(args.codePrefix)}`,
+        },
         dataproc: pipeline.mode === "persistent" ? { clusterId: v.clusterId, spec } : { spec },
     };
 }

@@ -40,6 +40,14 @@ describe("orchestrator services: pipeline.json for the DAG", () => {
         refuses({ ...local, jobs: { ...local.jobs, cleanJob: "s3a://code/clean_job.py" } }, /jobs\.cleanJob/);
     });
 
+    it("needs the MLflow credentials location in the cloud modes and refuses it in local mode", () => {
+        const cloud = samplePipelineInput("ephemeral");
+        refuses({ ...cloud, mlflow: { trackingUri: cloud.mlflow.trackingUri, uiUrl: cloud.mlflow.uiUrl } }, /mlflow\.credentialsUri/);
+        refuses({ ...cloud, mlflow: { ...cloud.mlflow, credentialsUri: "/secrets/mlflow-client.json" } }, /mlflow\.credentialsUri/);
+        const local = sampleLocalPipelineInput("/srv/x");
+        refuses({ ...local, mlflow: { ...local.mlflow, credentialsUri: cloud.mlflow.credentialsUri } }, /mlflow\.credentialsUri/);
+    });
+
     it("refuses a bad schedule, date and retry count", () => {
         const input = samplePipelineInput("ephemeral");
         refuses({ ...input, schedule: "every day" }, /schedule/);

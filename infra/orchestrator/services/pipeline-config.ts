@@ -1,6 +1,7 @@
 // pipeline.json: what the `fraud_pipeline` DAG (jobs/dags) reads at parse time: the mode, where data and job
 // files live, the cluster to use or create, schedule, retries and timeouts. No secrets: the DAG authenticates
-// to Yandex Cloud as the VM's service account and takes MLflow credentials from the container environment.
+// to Yandex Cloud as the VM's service account and takes MLflow credentials from the container environment;
+// the cloud modes' training job reads its own from mlflow.credentialsUri (a location, not the secret).
 import { ConfigError } from "../../config/errors";
 import { DataprocConfig, SubclusterConfig } from "../../config/dataproc";
 import { PipelineMode, PIPELINE_MODES } from "../../config/pipeline";
@@ -80,8 +81,12 @@ export interface PipelineConfigInput {
         readonly experiment: string;
         readonly registeredModel: string;
     };
-    /** trackingUri: what the jobs log to; uiUrl: what task logs link to (may differ: private vs public address). */
-    readonly mlflow: { readonly trackingUri: string; readonly uiUrl: string };
+    /**
+     * trackingUri: what the jobs log to; uiUrl: what task logs link to (may differ: private vs public address).
+     * credentialsUri (cloud modes only): JSON {username, password} the training driver reads with the cluster
+     * service account's storage access, so no password is in the Data Proc job's spec that viewers can read.
+     */
+    readonly mlflow: { readonly trackingUri: string; readonly uiUrl: string; readonly credentialsUri?: string };
     /** persistent: clusterId of the Pulumi-managed cluster; ephemeral: the spec the DAG creates each run. */
     readonly dataproc?: { readonly clusterId?: string; readonly spec: DataprocClusterSpec };
     /** local: spark-submit and the Python it should run the jobs with (e.g. jobs/.venv/bin/...), extra --conf pairs. */
@@ -123,6 +128,12 @@ export function validatePipelineConfig(input: PipelineConfigInput): PipelineConf
         const value = input.mlflow[key];
         const ok = /^https?:\/\/\S+$/.test(value) || (key === "trackingUri" && !cloud && /^(file|sqlite):\S+$/.test(value));
         if (!ok) fail(`mlflow.${key}`, `must be an http(s) URL (got ${JSON.stringify(value)})`, "use the MLflow server's address, e.g. http://10.0.0.10:5000");
+    }
+    if (cloud) {
+        if (input.mlflow.credentialsUri === undefined) fail("mlflow.credentialsUri", `is required in ${input.mode} mode`, "pass s3a://<code bucket>/<code prefix>secrets/mlflow-client.json");
+        checkLocation("mlflow.credentialsUri", input.mlflow.credentialsUri, true);
+    } else if (input.mlflow.credentialsUri !== undefined) {
+        fail("mlflow.credentialsUri", "must be empty in local mode (the jobs use the Airflow process's MLFLOW_TRACKING_* environment)", "leave it out");
     }
     if (cloud && !input.dataproc) fail("dataproc", `is required in ${input.mode} mode`, "pass the cluster spec (clusterSpecOf)");
     if (input.mode === "persistent" && !input.dataproc?.clusterId) fail("dataproc.clusterId", "is required in persistent mode", "pass the Pulumi-managed cluster's id");

@@ -36,7 +36,7 @@ export function secretFileContents(rawInput: ServicesInput, rawSecrets: ServiceS
             AIRFLOW__API_AUTH__JWT_SECRET: secrets.airflowJwtSecret,
             AIRFLOW__API__SECRET_KEY: secrets.airflowApiSecretKey,
             AIRFLOW_ADMIN_PASSWORD: secrets.airflowAdminPassword,
-            // The DAG hands these to the training job so it can log to the MLflow server.
+            // The Airflow tasks (run link, local-mode jobs) log in with these; Data Proc jobs read the code bucket's copy.
             MLFLOW_TRACKING_USERNAME: input.mlflowAdminUser,
             MLFLOW_TRACKING_PASSWORD: secrets.mlflowAdminPassword,
         }),

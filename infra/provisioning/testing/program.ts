@@ -48,6 +48,7 @@ const provisioning = new Provisioning("provisioning", {
     codeBucket: "fraud-mlops-dev-code-test",
     storageAccessKeyId: pulumi.secret(SENTINELS.accessKeyId),
     storageSecretKey: pulumi.secret(SENTINELS.secretKey),
+    mlflowClientCredentials: services.mlflowClientCredentials,
     vm: { publicIp: "203.0.113.10", instanceId: "vm-test-id", user: "ubuntu" },
     orchestrator: { ...VM_LAYOUT, airflowPort: 8080, mlflowPort: 5000, files: services.files, secretFiles: services.secretFiles },
     clusterReady: [cluster],

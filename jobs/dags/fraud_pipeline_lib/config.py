@@ -74,6 +74,8 @@ def validate(config: Dict[str, Any]) -> Dict[str, Any]:
     _get(config, "mlflow.trackingUri")
     _get(config, "mlflow.uiUrl")
     if cloud:
+        # The cluster's driver reads its MLflow login from there; local mode uses this process's environment.
+        _location(config, "mlflow.credentialsUri", cloud=True)
         _get(config, "dataproc.spec.bucket")
         if mode == "persistent":
             _get(config, "dataproc.clusterId")

@@ -95,7 +95,6 @@ def _spark_tasks(config: Dict[str, Any], plan: PythonOperator, cluster_id: Any) 
         name="fraud-train",
         main_python_file_uri=jobs["trainJob"],
         args=plan.output["train_args"],
-        pass_mlflow_credentials=True,
         **cloud,
     )
     return clean, train

@@ -3,11 +3,12 @@ templated job arguments, the driver output location in the log, deletion of what
 (even when creation half-failed), and a check that the cluster is really gone.
 
 Authentication: the `yandexcloud_default` connection carries no key, so the SDK uses the VM's service account.
+No secret goes into a job's spec (args, properties): anyone with dataproc.viewer can read it. The training job
+reads its MLflow login from a file in the code bucket (--mlflow-credentials) as the cluster's service account.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, List, Optional, Sequence
 
 from airflow.providers.yandex.hooks.dataproc import DataprocHook
@@ -16,9 +17,6 @@ from airflow.providers.yandex.operators.dataproc import (
     DataprocCreatePysparkJobOperator,
     DataprocDeleteClusterOperator,
 )
-
-# The training job logs to MLflow; its credentials come from the Airflow container's environment at run time.
-MLFLOW_CREDENTIAL_VARIABLES = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
 
 
 def driver_output_location(bucket: str, cluster_id: str, job_id: str) -> str:
@@ -34,19 +32,14 @@ class NamedClusterCreateOperator(DataprocCreateClusterOperator):
 class PysparkJobOperator(DataprocCreatePysparkJobOperator):
     template_fields: Sequence[str] = ("cluster_id", "args")
 
-    def __init__(self, *, cluster_bucket: str, pass_mlflow_credentials: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, cluster_bucket: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cluster_bucket = cluster_bucket
-        self.pass_mlflow_credentials = pass_mlflow_credentials
 
     def job_properties(self) -> Dict[str, str]:
         properties = dict(self.properties or {})
         # Cluster deploy mode: the driver runs in YARN's application master, which takes appMasterEnv.
         properties["spark.submit.deployMode"] = "cluster"
-        if self.pass_mlflow_credentials:
-            for name in MLFLOW_CREDENTIAL_VARIABLES:
-                if os.environ.get(name):
-                    properties["spark.yarn.appMasterEnv." + name] = os.environ[name]
         return properties
 
     def execute(self, context: Any) -> Optional[str]:

@@ -82,6 +82,9 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         "--register", training["registeredModel"],
         "--quality-report", clean_report,
     ]  # fmt: skip
+    if "credentialsUri" in config["mlflow"]:
+        # A location, not the secret: the job reads the file with the cluster's own storage access.
+        train_args += ["--mlflow-credentials", config["mlflow"]["credentialsUri"]]
     return {
         "run_key": key,
         "cluster_name": cluster_name(run_id),

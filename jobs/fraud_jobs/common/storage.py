@@ -40,3 +40,11 @@ def write_text(spark, location: str, text: str) -> None:
         stream.write(bytearray(text.encode("utf-8")))
     finally:
         stream.close()
+
+
+def read_text(spark, location: str) -> str:
+    """A small text file (a report, a credentials file) from a local path or a Hadoop URI, whole."""
+    if is_local(location):
+        with open(normalised(location), encoding="utf-8") as handle:
+            return handle.read()
+    return spark.read.text(location, wholetext=True).first()[0]

@@ -10,7 +10,9 @@ import os
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
-from fraud_jobs.clean.cli import is_local, write_text
+from fraud_jobs.common.storage import is_local, read_text, write_text
+from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
+from fraud_jobs.train.credentials import CredentialsError, load_mlflow_credentials
 from fraud_jobs.train.metrics import MAX_FNR, MAX_FPR, MAX_MONTHLY_DAMAGE
 from fraud_jobs.train.pipeline import MODELS, hyperparameters_for
 from fraud_jobs.train.protocol import Protocol
@@ -109,6 +111,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--register", metavar="NAME", help="register the model under NAME (needs --mlflow-uri)")
     p.add_argument("--quality-report", help="the cleaning job's report JSON, logged with the run")
     p.add_argument(
+        "--mlflow-credentials",
+        metavar="URI",
+        help='JSON {"username", "password"} for MLflow basic auth (local, hdfs://, s3a://); '
+        "needs --mlflow-uri",
+    )
+    p.add_argument(
         "--hyperparameter",
         action="append",
         default=[],
@@ -141,6 +149,13 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         raise UsageError(
             f"--register {args.register} needs --mlflow-uri (the registry lives on the tracking server)"
         )
+    if args.mlflow_credentials and not args.mlflow_uri:
+        raise UsageError(
+            f"--mlflow-credentials {args.mlflow_credentials} needs --mlflow-uri (they log in to that server)"
+        )
+    credentials = args.mlflow_credentials
+    if credentials and is_local(credentials) and not os.path.isfile(credentials):
+        raise UsageError(f"--mlflow-credentials {args.mlflow_credentials} does not exist: {CREDENTIALS_FIX}")
     if args.quality_report and is_local(args.quality_report) and not os.path.isfile(args.quality_report):
         raise UsageError(
             f"--quality-report {args.quality_report} does not exist: pass the cleaning job's --report file"
@@ -161,11 +176,7 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
 
 
 def read_quality_report(spark, location: str) -> Dict[str, Any]:
-    if is_local(location):
-        with open(location, encoding="utf-8") as handle:
-            text = handle.read()
-    else:
-        text = spark.read.text(location, wholetext=True).first()[0]
+    text = read_text(spark, location)
     try:
         return json.loads(text)
     except ValueError as error:
@@ -229,10 +240,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     spark = build_spark_session("fraud-train", extra_conf=TRAINING_SPARK_CONF)
     try:
+        # Before the long training: a bad credentials file fails the job at once, not after the fit.
+        if args.mlflow_credentials:
+            load_mlflow_credentials(spark, args.mlflow_credentials)
         quality_report = read_quality_report(spark, args.quality_report) if args.quality_report else None
         cleaned = spark.read.schema(CLEANED_SCHEMA).parquet(args.input)
         result = run_training(cleaned, config)
-    except (UsageError, ValueError) as error:
+    except (UsageError, CredentialsError, ValueError) as error:
         arg_parser.error(str(error))
     write_text(spark, args.metrics_out, json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
     print(summary_text(result.metrics))

@@ -9,6 +9,7 @@ from airflow.sdk import TriggerRule
 from conftest import rendered_config
 from fraud_pipeline_lib.config import PipelineConfigError, validate
 from fraud_pipeline_lib.dag import build_dag
+from fraud_pipeline_lib.plan import plan_run
 
 # Stack Data Proc defaults (infra/config/dataproc.ts DATAPROC_DEFAULTS): the rendered spec must carry them.
 INFRA_DEFAULTS = {
@@ -17,6 +18,11 @@ INFRA_DEFAULTS = {
     "data": {"preset": "s3-c4-m16", "diskType": "network-ssd", "diskSizeGb": 128, "hosts": 3},
 }
 CREDENTIAL_WORDS = ("oauth", "service_account_json", "private_key", "secret", "password", "token")
+# What the Airflow container's environment holds (secrets.ts airflow.env): must never reach a job spec.
+MLFLOW_LOGIN = {
+    "MLFLOW_TRACKING_USERNAME": "SENTINEL-user-61c",
+    "MLFLOW_TRACKING_PASSWORD": "SENTINEL-pass-0e7",
+}
 
 
 def downstream(dag, task_id):
@@ -38,7 +44,6 @@ def test_persistent_runs_jobs_on_the_managed_cluster():
         assert task.python_file_uris == config["jobs"]["pyFiles"]
         assert task.cluster_bucket == config["dataproc"]["spec"]["bucket"]
         assert task.yandex_conn_id is None  # yandexcloud_default: the VM's service account
-    assert dag.get_task("train").pass_mlflow_credentials
     assert type(dag.timetable).__name__ == "NullTimetable"  # schedule null: runs only when triggered
 
 
@@ -123,7 +128,9 @@ def test_retries_timeouts_and_no_credentials(mode):
         assert task.retries == config["retries"]
         assert task.retry_delay.total_seconds() == config["retryDelayMinutes"] * 60
         assert task.execution_timeout.total_seconds() == config["jobTimeoutMinutes"] * 60
-    text = json.dumps(config).lower()
+    # The one allowed mention: the location of the jobs' MLflow login (a URI, not the secret).
+    locations = {key: value for key, value in config["mlflow"].items() if key != "credentialsUri"}
+    text = json.dumps({**config, "mlflow": locations}).lower()
     for word in CREDENTIAL_WORDS:
         assert word not in text, f"pipeline.json mentions {word}"
     for task in dag.tasks:
@@ -139,4 +146,43 @@ def test_a_bad_config_names_the_field():
     del config["dataproc"]
     config["data"]["rawPrefix"] = "s3a://bucket/raw"
     with pytest.raises(PipelineConfigError, match=r"dataproc\.spec\.bucket"):
+        validate(config)
+
+
+def planned(config, dag):
+    """The job arguments a run with the DAG's default parameters gets (the plan task's output)."""
+    return plan_run(config, {name: param.value for name, param in dag.params.items()}, "manual__x")
+
+
+@pytest.mark.parametrize("mode", ["persistent", "ephemeral", "local"])
+def test_no_mlflow_login_in_job_specs_only_its_location_in_cloud_modes(mode, monkeypatch):
+    # The login in this process's environment, as on the VM: the old code copied it into job properties.
+    for name, value in MLFLOW_LOGIN.items():
+        monkeypatch.setenv(name, value)
+    config = rendered_config(mode)
+    dag = build_dag(config)
+    plan = planned(config, dag)
+    train_args = plan["train_args"]
+    specs = [json.dumps(plan["clean_args"] + train_args)]
+    for task in dag.tasks:
+        if hasattr(task, "job_properties"):
+            properties = task.job_properties()
+            assert not any("MLFLOW_TRACKING" in key for key in properties), properties
+            specs.append(json.dumps(properties))
+        specs.append(json.dumps(getattr(task, "properties", None) or {}))
+    for value in MLFLOW_LOGIN.values():
+        assert not any(value in spec for spec in specs), f"the MLflow login reached a {mode} job spec"
+    if mode == "local":
+        assert "--mlflow-credentials" not in train_args  # spark-submit on this host inherits the environment
+        return
+    uri = config["mlflow"]["credentialsUri"]
+    assert uri.startswith("s3a://") and uri.endswith("/secrets/mlflow-client.json")
+    assert train_args[train_args.index("--mlflow-credentials") + 1] == uri
+    assert train_args[train_args.index("--mlflow-uri") + 1] == config["mlflow"]["trackingUri"]
+
+
+def test_a_cloud_config_without_the_credentials_location_names_the_field():
+    config = rendered_config("persistent")
+    del config["mlflow"]["credentialsUri"]
+    with pytest.raises(PipelineConfigError, match=r"mlflow\.credentialsUri"):
         validate(config)

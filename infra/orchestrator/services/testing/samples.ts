@@ -63,7 +63,7 @@ export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): Pipel
         },
         jobs: { cleanJob: `${CODE}/entrypoints/clean_job.py`, trainJob: `${CODE}/entrypoints/train_job.py`, pyFiles: [`${CODE}/fraud_jobs.zip`] },
         training: { model: "random_forest", trainStart: "2019-09-01", trainDays: 7, delayDays: 7, testDays: 7, experiment: "fraud-detection", registeredModel: "fraud-detector" },
-        mlflow: { trackingUri: "http://10.128.0.10:5000", uiUrl: "http://10.128.0.10:5000" },
+        mlflow: { trackingUri: "http://10.128.0.10:5000", uiUrl: "http://10.128.0.10:5000", credentialsUri: `${CODE}/secrets/mlflow-client.json` },
         dataproc: mode === "persistent" ? { clusterId: "c9qexamplecluster", spec } : { spec },
     };
 }

@@ -6,7 +6,12 @@ an object whose stored hash equals the local one is not uploaded again. The zip 
 deterministically (sorted names, fixed timestamps) so unchanged sources give an unchanged hash.
 Prints a JSON manifest {key: sha256} on stdout (stored in the Pulumi state: no secrets).
 
-Usage: deploy_code.py --bucket CODE_BUCKET --prefix jobs/ --jobs-dir jobs [--dry-run]
+With --mlflow-credentials-key KEY it also stores the training job's MLflow login, JSON {"username",
+"password"} taken from the MLFLOW_CLIENT_CREDENTIALS environment variable, at KEY (same hash rule). The cluster
+reads it with its service account, so no password goes into a Data Proc job's spec. For that object only the
+key and the action are printed: neither its content nor its hash reaches stdout, stderr or the Pulumi state.
+
+Usage: deploy_code.py --bucket CODE_BUCKET --prefix jobs/ --jobs-dir jobs [--mlflow-credentials-key KEY] [--dry-run]
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ import os
 import sys
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from s3_env import ConfigError, client_from_env, fail, head_or_none  # noqa: E402
 
 SHA_META = "sha256"
+CREDENTIALS_ENV = "MLFLOW_CLIENT_CREDENTIALS"
+CREDENTIAL_FIELDS = ("username", "password")
 PACKAGE = "fraud_jobs"
 # Fixed zip entry time: file times must not change the archive's hash.
 ZIP_EPOCH = (2019, 8, 22, 0, 0, 0)
@@ -62,23 +69,48 @@ def artifacts(jobs_dir: Path, prefix: str) -> List[Tuple[str, bytes]]:
     return found + [(prefix + PACKAGE + ".zip", package_zip(jobs_dir))]
 
 
+def credentials_body(env: Mapping[str, str]) -> bytes:
+    """The MLflow login to upload, checked before anything is touched; errors never quote the value."""
+    fix = f'export {CREDENTIALS_ENV}=\'{{"username": "...", "password": "..."}}\' (the Pulumi program sets it)'
+    text = env.get(CREDENTIALS_ENV, "")
+    if not text:
+        raise ConfigError(f"--mlflow-credentials-key needs the environment variable {CREDENTIALS_ENV}: {fix}")
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not all(isinstance(parsed.get(f), str) and parsed[f] for f in CREDENTIAL_FIELDS):
+        raise ConfigError(f"{CREDENTIALS_ENV} must be a JSON object with non-empty username and password: {fix}")
+    return text.encode("utf-8")
+
+
+def put_if_changed(client, bucket: str, key: str, body: bytes, dry_run: bool) -> Tuple[str, str]:
+    """Uploads `body` unless the object's stored hash equals its own; returns (action, sha256)."""
+    digest = hashlib.sha256(body).hexdigest()
+    head = None if client is None else head_or_none(client, bucket, key)
+    if head is not None and head.get("Metadata", {}).get(SHA_META) == digest:
+        return "unchanged", digest
+    if dry_run:
+        return "would upload", digest
+    client.put_object(Bucket=bucket, Key=key, Body=body, Metadata={SHA_META: digest})
+    return "uploaded", digest
+
+
 def deploy(client, bucket: str, prefix: str, jobs_dir: Path, dry_run: bool = False) -> Dict[str, dict]:
     manifest = {}
     for key, body in artifacts(jobs_dir, prefix):
-        digest = hashlib.sha256(body).hexdigest()
-        head = None if client is None else head_or_none(client, bucket, key)
-        unchanged = head is not None and head.get("Metadata", {}).get(SHA_META) == digest
-        if unchanged:
-            action = "unchanged"
-        elif dry_run:
-            action = "would upload"
-        else:
-            client.put_object(Bucket=bucket, Key=key, Body=body, Metadata={SHA_META: digest})
-            action = "uploaded"
+        action, digest = put_if_changed(client, bucket, key, body, dry_run)
         # Progress on stderr: stdout carries only the manifest.
         print(f"{action}: s3://{bucket}/{key} ({len(body)} B, sha256 {digest[:12]})", file=sys.stderr)
         manifest[key] = {"sha256": digest, "action": action}
     return manifest
+
+
+def deploy_credentials(client, bucket: str, key: str, body: bytes, dry_run: bool = False) -> Dict[str, dict]:
+    action, _ = put_if_changed(client, bucket, key, body, dry_run)
+    # Key and action only: the hash of a secret is not for logs or the Pulumi state either.
+    print(f"{action}: s3://{bucket}/{key}", file=sys.stderr)
+    return {key: {"action": action}}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -87,14 +119,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--prefix", default="jobs/")
     parser.add_argument("--jobs-dir", type=Path, default=Path("jobs"))
     parser.add_argument(
+        "--mlflow-credentials-key",
+        metavar="KEY",
+        help=f"also store the jobs' MLflow login (JSON in ${CREDENTIALS_ENV}) at this key of the bucket",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="compare with the bucket (if reachable) but upload nothing"
     )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.prefix and not args.prefix.endswith("/"):
         return fail("--prefix must end with '/' (for example jobs/)")
     try:
+        credentials = credentials_body(os.environ) if args.mlflow_credentials_key else None
         client = None if args.dry_run and "S3_ENDPOINT" not in os.environ else client_from_env()
         manifest = deploy(client, args.bucket, args.prefix, args.jobs_dir, dry_run=args.dry_run)
+        if credentials is not None:
+            key = args.mlflow_credentials_key
+            manifest.update(deploy_credentials(client, args.bucket, key, credentials, dry_run=args.dry_run))
     except ConfigError as err:
         return fail(str(err))
     print(json.dumps(manifest, indent=1, sort_keys=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -94,3 +95,77 @@ def test_real_repository_package_builds(tmp_path):
         pytest.fail("jobs/fraud_jobs is missing from the repository")
     shutil.copytree(repo_jobs / "fraud_jobs", tmp_path / "fraud_jobs", ignore=shutil.ignore_patterns("__pycache__"))
     assert deploy_code.package_zip(tmp_path) == deploy_code.package_zip(repo_jobs)
+
+
+CREDENTIALS_KEY = "jobs/secrets/mlflow-client.json"
+PASSWORD = "SENTINEL-mlflow-password-4d2"
+
+
+def credentials(password=PASSWORD):
+    return json.dumps({"username": "admin", "password": password})
+
+
+def run_cli(jobs_dir, env, *extra):
+    script = str(SCRIPTS / "local" / "deploy_code.py")
+    args = [sys.executable, script, "--bucket", "code", "--prefix", "jobs/", "--jobs-dir", str(jobs_dir)]
+    args += ["--mlflow-credentials-key", CREDENTIALS_KEY, *extra]
+    return subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True)
+
+
+def assert_secret_hidden(result, body):
+    printed = result.stdout + result.stderr
+    assert PASSWORD not in printed
+    assert hashlib.sha256(body.encode()).hexdigest()[:12] not in printed  # not even a hash prefix
+
+
+def test_credentials_upload_only_when_changed_and_never_printed(s3, s3_env, jobs_dir):
+    s3.create_bucket(Bucket="code")
+    env = {**s3_env, "MLFLOW_CLIENT_CREDENTIALS": credentials()}
+    first = run_cli(jobs_dir, env)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)[CREDENTIALS_KEY] == {"action": "uploaded"}
+    assert f"uploaded: s3://code/{CREDENTIALS_KEY}\n" in first.stderr
+    stored = s3.get_object(Bucket="code", Key=CREDENTIALS_KEY)["Body"].read().decode()
+    assert json.loads(stored) == {"username": "admin", "password": PASSWORD}
+    assert_secret_hidden(first, credentials())
+
+    again = run_cli(jobs_dir, env)
+    assert json.loads(again.stdout)[CREDENTIALS_KEY] == {"action": "unchanged"}
+    assert_secret_hidden(again, credentials())
+
+    rotated = {**s3_env, "MLFLOW_CLIENT_CREDENTIALS": credentials(PASSWORD + "-rotated")}
+    third = run_cli(jobs_dir, rotated)
+    assert actions(json.loads(third.stdout)) == {
+        "jobs/entrypoints/clean_job.py": "unchanged",
+        "jobs/fraud_jobs.zip": "unchanged",
+        CREDENTIALS_KEY: "uploaded",
+    }
+    assert json.loads(s3.get_object(Bucket="code", Key=CREDENTIALS_KEY)["Body"].read())["password"].endswith("-rotated")
+    assert_secret_hidden(third, credentials(PASSWORD + "-rotated"))
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (None, "needs the environment variable MLFLOW_CLIENT_CREDENTIALS"),
+        ("not json " + PASSWORD, "must be a JSON object with non-empty username and password"),
+        (json.dumps({"username": "admin", "pass": PASSWORD}), "must be a JSON object with non-empty username"),
+    ],
+)
+def test_bad_credentials_fail_before_any_upload_without_quoting_them(s3, s3_env, jobs_dir, monkeypatch, value, message):
+    s3.create_bucket(Bucket="code")
+    env = dict(s3_env)
+    if value is not None:
+        env["MLFLOW_CLIENT_CREDENTIALS"] = value
+    monkeypatch.delenv("MLFLOW_CLIENT_CREDENTIALS", raising=False)
+    result = run_cli(jobs_dir, env)
+    assert result.returncode == 2 and message in result.stderr and "export MLFLOW_CLIENT_CREDENTIALS=" in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    assert s3.list_objects_v2(Bucket="code").get("KeyCount") == 0
+
+
+def test_dry_run_reports_the_credentials_but_uploads_nothing(s3, s3_env, jobs_dir):
+    s3.create_bucket(Bucket="code")
+    result = run_cli(jobs_dir, {**s3_env, "MLFLOW_CLIENT_CREDENTIALS": credentials()}, "--dry-run")
+    assert json.loads(result.stdout)[CREDENTIALS_KEY] == {"action": "would upload"}
+    assert s3.list_objects_v2(Bucket="code").get("KeyCount") == 0
