@@ -35,9 +35,9 @@ PROPS
 rm -rf "$root/raw" "$root/clean" "$root/clean-quarantine"
 
 step "2/5 generating a course sample: $customers customers, $days days from 2019-08-22"
-# Defects at 500x the real data's shares, so a small sample still shows every cleaning rule at work.
+# Defects at 50x the real data's shares, so a small sample still shows every cleaning rule at work.
 python -m fraud_jobs.generate --preset course --customers "$customers" --days "$days" --seed 1 \
-  --defect-scale 500 --defect-rate malformed=0.0005 --out "$root/raw" --manifest "$root/manifest.json"
+  --defect-scale 50 --defect-rate malformed=0.0002 --out "$root/raw" --manifest "$root/manifest.json"
 
 step "3/5 cleaning it with the cleaning job (rows read and dropped per rule)"
 spark-submit --master 'local[2]' jobs/entrypoints/clean_job.py \
