@@ -91,6 +91,18 @@ def check_coverage(cleaned: DataFrame, config: TrainingConfig) -> None:
             f"validation folds before --train-start, the test window after it): choose --train-start "
             f"between {earliest} and {latest}, or fewer --validation-folds"
         )
+    history_start, _ = data_window(config)
+    if first > history_start:
+        # Windows reaching before the data see fewer transactions, so early folds score on another scale
+        # than the final model and the threshold chosen on them drifts on the test window.
+        LOG.warning(
+            "the features of the earliest windows look back to %s but the input starts on %s: their 30-day "
+            "windows are truncated and the validation threshold may not hold on the test window; "
+            "a --train-start on or after %s gives every window its full history",
+            history_start,
+            first,
+            config.protocol.train_start + (first - history_start),
+        )
 
 
 def score(model: PipelineModel, df: DataFrame) -> pd.DataFrame:
