@@ -77,45 +77,44 @@ const vm = new OrchestratorVm("orchestrator", {
 
 // After the resources: seed the raw data, deploy job code and orchestrator, run the pipeline (README "Provisioning").
 // The VM serves the cloud modes; pipeline.mode local runs on the operator's machine (scripts/demo.sh).
-const provisioning = config.provisioning.enabled && config.pipeline.mode !== "local" ? (() => {
-    const services = new OrchestratorServiceFiles("orchestrator-services", {
-        pipeline: config.pipeline,
-        seed: config.seed,
-        dataproc: config.dataproc,
-        codePrefix: config.provisioning.codePrefix,
-        s3Endpoint: config.provisioning.s3Endpoint,
-        s3Region: config.provisioning.s3Region,
-        ports: { airflow: PORTS.airflow, mlflow: PORTS.mlflow },
-        buckets: storage.bucketNames,
-        storageAccessKeyId: identity.storageAccessKeyId,
-        storageSecretKey: identity.storageSecretKey,
-        vm: { publicIp: vm.publicIp, internalIp: vm.internalIp },
-        cluster: {
-            clusterId: cluster?.clusterId,
-            folderId: config.provider.folderId,
-            zone: network.zone,
-            subnetId: network.subnetId,
-            serviceAccountId: identity.serviceAccountIds.cluster,
-            securityGroupIds: clusterSecurityGroupIds,
-            sshPublicKey: config.sshPublicKey,
-            labels,
-        },
-    });
-    return new Provisioning("provisioning", {
-        seed: config.seed,
-        provisioning: config.provisioning,
-        pipeline: config.pipeline,
-        allowDataDestroy: config.storage.allowDataDestroy,
-        rawBucket: storage.bucketNames.raw,
-        codeBucket: storage.bucketNames.code,
-        storageAccessKeyId: identity.storageAccessKeyId,
-        storageSecretKey: identity.storageSecretKey,
-        mlflowClientCredentials: services.mlflowClientCredentials,
-        vm: { publicIp: vm.publicIp, instanceId: vm.instanceId, user: VM_USER },
-        orchestrator: { ...VM_LAYOUT, files: services.files, secretFiles: services.secretFiles, airflowPort: PORTS.airflow, mlflowPort: PORTS.mlflow },
-        clusterReady: cluster ? [cluster] : [],
-    });
-})() : undefined;
+const provisionsVm = config.provisioning.enabled && config.pipeline.mode !== "local";
+const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-services", {
+    pipeline: config.pipeline,
+    seed: config.seed,
+    dataproc: config.dataproc,
+    codePrefix: config.provisioning.codePrefix,
+    s3Endpoint: config.provisioning.s3Endpoint,
+    s3Region: config.provisioning.s3Region,
+    ports: { airflow: PORTS.airflow, mlflow: PORTS.mlflow },
+    buckets: storage.bucketNames,
+    storageAccessKeyId: identity.storageAccessKeyId,
+    storageSecretKey: identity.storageSecretKey,
+    vm: { publicIp: vm.publicIp, internalIp: vm.internalIp },
+    cluster: {
+        clusterId: cluster?.clusterId,
+        folderId: config.provider.folderId,
+        zone: network.zone,
+        subnetId: network.subnetId,
+        serviceAccountId: identity.serviceAccountIds.cluster,
+        securityGroupIds: clusterSecurityGroupIds,
+        sshPublicKey: config.sshPublicKey,
+        labels,
+    },
+}) : undefined;
+const provisioning = services ? new Provisioning("provisioning", {
+    seed: config.seed,
+    provisioning: config.provisioning,
+    pipeline: config.pipeline,
+    allowDataDestroy: config.storage.allowDataDestroy,
+    rawBucket: storage.bucketNames.raw,
+    codeBucket: storage.bucketNames.code,
+    storageAccessKeyId: identity.storageAccessKeyId,
+    storageSecretKey: identity.storageSecretKey,
+    mlflowClientCredentials: services.mlflowClientCredentials,
+    vm: { publicIp: vm.publicIp, instanceId: vm.instanceId, user: VM_USER },
+    orchestrator: { ...VM_LAYOUT, files: services.files, secretFiles: services.secretFiles, airflowPort: PORTS.airflow, mlflowPort: PORTS.mlflow },
+    clusterReady: cluster ? [cluster] : [],
+}) : undefined;
 
 export const pipelineMode = config.pipeline.mode;
 export const bucketNames = storage.bucketNames;
