@@ -75,7 +75,8 @@ describe("the Pulumi program under mocks", function () {
                 "IamServiceAccount/storage-sa",
                 "IamServiceAccountStaticAccessKey/storage-key",
                 "KmsSymmetricKey/data-key",
-                "KmsSymmetricKeyIamBinding/data-key-users",
+                "KmsSymmetricKeyIamMember/cluster-data-key-user",
+                "KmsSymmetricKeyIamMember/storage-data-key-user",
                 "ResourcemanagerFolderIamMember/cluster-dataproc-agent",
                 "ResourcemanagerFolderIamMember/cluster-logging-writer",
                 "ResourcemanagerFolderIamMember/cluster-storage-editor",
@@ -186,12 +187,13 @@ describe("the Pulumi program under mocks", function () {
             const key = one(dev, "KmsSymmetricKey", "data-key");
             assert.strictEqual(input(key, "rotationPeriod"), "8760h");
             assert.strictEqual(input(key, "defaultAlgorithm"), "AES_256");
-            const bindings = ofType(dev, "KmsSymmetricKeyIamBinding").map((b) => ({ key: input(b, "symmetricKeyId"), role: input(b, "role"), members: input<string[]>(b, "members") }));
-            assert.deepStrictEqual(bindings, [{
-                key: "data-key-id",
-                role: "kms.keys.encrypterDecrypter",
-                members: ["serviceAccount:cluster-sa-id", "serviceAccount:storage-sa-id"],
-            }]);
+            const members = ofType(dev, "KmsSymmetricKeyIamMember")
+                .map((m) => ({ key: input(m, "symmetricKeyId"), role: input(m, "role"), member: input(m, "member") }))
+                .sort((a, b) => String(a.member).localeCompare(String(b.member)));
+            assert.deepStrictEqual(members, [
+                { key: "data-key-id", role: "kms.keys.encrypterDecrypter", member: "serviceAccount:cluster-sa-id" },
+                { key: "data-key-id", role: "kms.keys.encrypterDecrypter", member: "serviceAccount:storage-sa-id" },
+            ]);
         });
 
         it("keeps the KMS key on destroy while retained data needs it", () => {

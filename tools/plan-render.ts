@@ -66,7 +66,6 @@ const SETTINGS: Record<string, Settings> = {
     [TYPES.gateway]: (i) => [inputAt(i, "sharedEgressGateway") !== undefined ? "NAT (shared egress)" : "gateway"],
     "yandex:index/resourcemanagerFolderIamMember:ResourcemanagerFolderIamMember": (i) => [`role ${text(i.role)}`, `member ${text(i.member)}`],
     "yandex:index/kmsSymmetricKeyIamMember:KmsSymmetricKeyIamMember": (i) => [`role ${text(i.role)}`, `member ${text(i.member)}`],
-    "yandex:index/kmsSymmetricKeyIamBinding:KmsSymmetricKeyIamBinding": (i) => [`role ${text(i.role)}`, `members ${asArray(i.members).map(text).join(",")}`],
     "yandex:index/iamServiceAccount:IamServiceAccount": (i) => [`name ${text(i.name)}`],
 };
 

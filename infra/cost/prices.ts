@@ -95,7 +95,6 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
     "yandex:index/iamServiceAccountIamMember:IamServiceAccountIamMember",
     "yandex:index/resourcemanagerFolderIamMember:ResourcemanagerFolderIamMember",
     "yandex:index/kmsSymmetricKeyIamMember:KmsSymmetricKeyIamMember",
-    "yandex:index/kmsSymmetricKeyIamBinding:KmsSymmetricKeyIamBinding",
     "yandex:index/storageObject:StorageObject",
     "aws:s3/bucketObject:BucketObject",
     "aws:s3/bucketObjectv2:BucketObjectv2",

@@ -56,13 +56,14 @@ export class Identity extends pulumi.ComponentResource {
             rotationPeriod: "8760h",
             deletionProtection: args.retainKey || args.protect,
         }, { ...child, retainOnDelete: args.retainKey, protect: args.protect });
-        // A binding (the SDK's provider version has no per-member KMS resource) is authoritative for this
-        // role on this key only: exactly the data accounts, which is what we want.
-        this.grants.push(new yandex.KmsSymmetricKeyIamBinding("data-key-users", {
-            symmetricKeyId: key.id,
-            role: KMS_ROLE,
-            members: KMS_USERS.map((account) => pulumi.interpolate`serviceAccount:${accounts[account].id}`),
-        }, child));
+        // Non-authoritative, one member per account that reads or writes data: exactly KMS_USERS.
+        for (const account of KMS_USERS) {
+            this.grants.push(new yandex.KmsSymmetricKeyIamMember(`${account}-data-key-user`, {
+                symmetricKeyId: key.id,
+                role: KMS_ROLE,
+                member: pulumi.interpolate`serviceAccount:${accounts[account].id}`,
+            }, child));
+        }
 
         const staticKey = new yandex.IamServiceAccountStaticAccessKey("storage-key", {
             serviceAccountId: accounts.storage.id,

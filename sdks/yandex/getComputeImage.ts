@@ -40,6 +40,7 @@ export interface GetComputeImageResult {
     readonly hardwareGenerations: outputs.GetComputeImageHardwareGeneration[];
     readonly id: string;
     readonly imageId: string;
+    readonly kmsKeyId: string;
     readonly labels: {[key: string]: string};
     readonly minDiskSize: number;
     readonly name: string;

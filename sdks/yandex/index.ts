@@ -35,10 +35,10 @@ export type KmsSymmetricKey = import("./kmsSymmetricKey").KmsSymmetricKey;
 export const KmsSymmetricKey: typeof import("./kmsSymmetricKey").KmsSymmetricKey = null as any;
 utilities.lazyLoad(exports, ["KmsSymmetricKey"], () => require("./kmsSymmetricKey"));
 
-export { KmsSymmetricKeyIamBindingArgs, KmsSymmetricKeyIamBindingState } from "./kmsSymmetricKeyIamBinding";
-export type KmsSymmetricKeyIamBinding = import("./kmsSymmetricKeyIamBinding").KmsSymmetricKeyIamBinding;
-export const KmsSymmetricKeyIamBinding: typeof import("./kmsSymmetricKeyIamBinding").KmsSymmetricKeyIamBinding = null as any;
-utilities.lazyLoad(exports, ["KmsSymmetricKeyIamBinding"], () => require("./kmsSymmetricKeyIamBinding"));
+export { KmsSymmetricKeyIamMemberArgs, KmsSymmetricKeyIamMemberState } from "./kmsSymmetricKeyIamMember";
+export type KmsSymmetricKeyIamMember = import("./kmsSymmetricKeyIamMember").KmsSymmetricKeyIamMember;
+export const KmsSymmetricKeyIamMember: typeof import("./kmsSymmetricKeyIamMember").KmsSymmetricKeyIamMember = null as any;
+utilities.lazyLoad(exports, ["KmsSymmetricKeyIamMember"], () => require("./kmsSymmetricKeyIamMember"));
 
 export * from "./provider";
 import { Provider } from "./provider";
@@ -107,8 +107,8 @@ const _module = {
                 return new IamServiceAccountStaticAccessKey(name, <any>undefined, { urn })
             case "yandex:index/kmsSymmetricKey:KmsSymmetricKey":
                 return new KmsSymmetricKey(name, <any>undefined, { urn })
-            case "yandex:index/kmsSymmetricKeyIamBinding:KmsSymmetricKeyIamBinding":
-                return new KmsSymmetricKeyIamBinding(name, <any>undefined, { urn })
+            case "yandex:index/kmsSymmetricKeyIamMember:KmsSymmetricKeyIamMember":
+                return new KmsSymmetricKeyIamMember(name, <any>undefined, { urn })
             case "yandex:index/resourcemanagerFolderIamMember:ResourcemanagerFolderIamMember":
                 return new ResourcemanagerFolderIamMember(name, <any>undefined, { urn })
             case "yandex:index/storageBucket:StorageBucket":
@@ -135,7 +135,7 @@ pulumi.runtime.registerResourceModule("yandex", "index/dataprocCluster", _module
 pulumi.runtime.registerResourceModule("yandex", "index/iamServiceAccount", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/iamServiceAccountStaticAccessKey", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/kmsSymmetricKey", _module)
-pulumi.runtime.registerResourceModule("yandex", "index/kmsSymmetricKeyIamBinding", _module)
+pulumi.runtime.registerResourceModule("yandex", "index/kmsSymmetricKeyIamMember", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/resourcemanagerFolderIamMember", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/storageBucket", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/storageObject", _module)

@@ -8,8 +8,8 @@ declare var exports: any;
 const __config = new pulumi.Config("yandex");
 
 /**
- * The ID of the [cloud](https://cloud.yandex.com/docs/resource-manager/concepts/resources-hierarchy#cloud) to apply any resources to.
- * This can also be specified using environment variable `YC_CLOUD_ID`
+ * The ID of the [Cloud](https://yandex.cloud/docs/resource-manager/concepts/resources-hierarchy#cloud) to apply any resources to.
+ * This can also be specified using environment variable `YC_CLOUD_ID`.
  */
 export declare const cloudId: string | undefined;
 Object.defineProperty(exports, "cloudId", {
@@ -20,8 +20,8 @@ Object.defineProperty(exports, "cloudId", {
 });
 
 /**
- * The endpoint for API calls, default value is api.cloud.yandex.net:443.
- * This can also be defined by environment variable `YC_ENDPOINT`
+ * The endpoint for API calls, default value is **api.cloud.yandex.net:443**.
+ * This can also be defined by environment variable `YC_ENDPOINT`.
  */
 export declare const endpoint: string | undefined;
 Object.defineProperty(exports, "endpoint", {
@@ -32,8 +32,8 @@ Object.defineProperty(exports, "endpoint", {
 });
 
 /**
- * The ID of the [folder](https://cloud.yandex.com/docs/resource-manager/concepts/resources-hierarchy#folder) to operate under, if not specified by a given resource.
- * This can also be specified using environment variable `YC_FOLDER_ID`
+ * The ID of the [Folder](https://yandex.cloud/docs/resource-manager/concepts/resources-hierarchy#folder) to operate under, if not specified by a given resource.
+ * This can also be specified using environment variable `YC_FOLDER_ID`.
  */
 export declare const folderId: string | undefined;
 Object.defineProperty(exports, "folderId", {
@@ -44,7 +44,7 @@ Object.defineProperty(exports, "folderId", {
 });
 
 /**
- * Explicitly allow the provider to perform "insecure" SSL requests. If omitted,default value is <span pulumi-lang-nodejs="`false`" pulumi-lang-dotnet="`False`" pulumi-lang-go="`false`" pulumi-lang-python="`false`" pulumi-lang-yaml="`false`" pulumi-lang-java="`false`" pulumi-lang-hcl="`false`">`false`</span>.
+ * Explicitly allow the provider to perform "insecure" SSL requests. If omitted, default value is <span pulumi-lang-nodejs="`false`" pulumi-lang-dotnet="`False`" pulumi-lang-go="`false`" pulumi-lang-python="`false`" pulumi-lang-yaml="`false`" pulumi-lang-java="`false`" pulumi-lang-hcl="`false`">`false`</span>.
  */
 export declare const insecure: boolean | undefined;
 Object.defineProperty(exports, "insecure", {
@@ -65,6 +65,9 @@ Object.defineProperty(exports, "maxRetries", {
     enumerable: true,
 });
 
+/**
+ * The ID of the [Cloud Organization](https://yandex.cloud/docs/organization/quickstart) to operate under.
+ */
 export declare const organizationId: string | undefined;
 Object.defineProperty(exports, "organizationId", {
     get() {
@@ -85,7 +88,7 @@ Object.defineProperty(exports, "plaintext", {
 });
 
 /**
- * Profile to use in the shared credentials file. Default value is <span pulumi-lang-nodejs="`default`" pulumi-lang-dotnet="`Default`" pulumi-lang-go="`default`" pulumi-lang-python="`default`" pulumi-lang-yaml="`default`" pulumi-lang-java="`default`" pulumi-lang-hcl="`default`">`default`</span>.
+ * Profile name to use in the shared credentials file. Default value is <span pulumi-lang-nodejs="`default`" pulumi-lang-dotnet="`Default`" pulumi-lang-go="`default`" pulumi-lang-python="`default`" pulumi-lang-yaml="`default`" pulumi-lang-java="`default`" pulumi-lang-hcl="`default`">`default`</span>.
  */
 export declare const profile: string | undefined;
 Object.defineProperty(exports, "profile", {
@@ -96,8 +99,7 @@ Object.defineProperty(exports, "profile", {
 });
 
 /**
- * The region where operations will take place. Examples
- * are ru-central1
+ * [The region](https://yandex.cloud/docs/overview/concepts/region) where operations will take place. For example `ru-central1`.
  */
 export declare const regionId: string | undefined;
 Object.defineProperty(exports, "regionId", {
@@ -108,10 +110,12 @@ Object.defineProperty(exports, "regionId", {
 });
 
 /**
- * Contains either a path to or the contents of the Service Account file in JSON format.
- * This can also be specified using environment variable `YC_SERVICE_ACCOUNT_KEY_FILE`. You can read how to create service account key file [here](https://cloud.yandex.com/docs/iam/operations/iam-token/create-for-sa#keys-create).
- * > **NOTE:** Only one of <span pulumi-lang-nodejs="`token`" pulumi-lang-dotnet="`Token`" pulumi-lang-go="`token`" pulumi-lang-python="`token`" pulumi-lang-yaml="`token`" pulumi-lang-java="`token`" pulumi-lang-hcl="`token`">`token`</span> or <span pulumi-lang-nodejs="`serviceAccountKeyFile`" pulumi-lang-dotnet="`ServiceAccountKeyFile`" pulumi-lang-go="`serviceAccountKeyFile`" pulumi-lang-python="`service_account_key_file`" pulumi-lang-yaml="`serviceAccountKeyFile`" pulumi-lang-java="`serviceAccountKeyFile`" pulumi-lang-hcl="`service_account_key_file`">`serviceAccountKeyFile`</span> must be specified.
- * **NOTE:** One can authenticate via instance service account from inside a compute instance. In order to use this method, omit both <span pulumi-lang-nodejs="`token`" pulumi-lang-dotnet="`Token`" pulumi-lang-go="`token`" pulumi-lang-python="`token`" pulumi-lang-yaml="`token`" pulumi-lang-java="`token`" pulumi-lang-hcl="`token`">`token`</span>/<span pulumi-lang-nodejs="`serviceAccountKeyFile`" pulumi-lang-dotnet="`ServiceAccountKeyFile`" pulumi-lang-go="`serviceAccountKeyFile`" pulumi-lang-python="`service_account_key_file`" pulumi-lang-yaml="`serviceAccountKeyFile`" pulumi-lang-java="`serviceAccountKeyFile`" pulumi-lang-hcl="`service_account_key_file`">`serviceAccountKeyFile`</span> and attach service account to the instance. [Working with Yandex.Cloud from inside an instance](https://cloud.yandex.com/docs/compute/operations/vm-connect/auth-inside-vm)
+ * Contains either a path to or the contents of the [Service Account file](https://yandex.cloud/docs/iam/concepts/authorization/key) in JSON format.
+ * This can also be specified using environment variable `YC_SERVICE_ACCOUNT_KEY_FILE`. You can read how to create service account key file [here](https://yandex.cloud/docs/iam/operations/iam-token/create-for-sa#keys-create).
+ *
+ * > Only one of <span pulumi-lang-nodejs="`token`" pulumi-lang-dotnet="`Token`" pulumi-lang-go="`token`" pulumi-lang-python="`token`" pulumi-lang-yaml="`token`" pulumi-lang-java="`token`" pulumi-lang-hcl="`token`">`token`</span> or <span pulumi-lang-nodejs="`serviceAccountKeyFile`" pulumi-lang-dotnet="`ServiceAccountKeyFile`" pulumi-lang-go="`serviceAccountKeyFile`" pulumi-lang-python="`service_account_key_file`" pulumi-lang-yaml="`serviceAccountKeyFile`" pulumi-lang-java="`serviceAccountKeyFile`" pulumi-lang-hcl="`service_account_key_file`">`serviceAccountKeyFile`</span> must be specified.
+ *
+ * > One can authenticate via instance service account from inside a compute instance. In order to use this method, omit both <span pulumi-lang-nodejs="`token`" pulumi-lang-dotnet="`Token`" pulumi-lang-go="`token`" pulumi-lang-python="`token`" pulumi-lang-yaml="`token`" pulumi-lang-java="`token`" pulumi-lang-hcl="`token`">`token`</span>/<span pulumi-lang-nodejs="`serviceAccountKeyFile`" pulumi-lang-dotnet="`ServiceAccountKeyFile`" pulumi-lang-go="`serviceAccountKeyFile`" pulumi-lang-python="`service_account_key_file`" pulumi-lang-yaml="`serviceAccountKeyFile`" pulumi-lang-java="`serviceAccountKeyFile`" pulumi-lang-hcl="`service_account_key_file`">`serviceAccountKeyFile`</span> and attach service account to the instance. [Working with Yandex Cloud from inside an instance](https://yandex.cloud/docs/compute/operations/vm-connect/auth-inside-vm).
  */
 export declare const serviceAccountKeyFile: string | undefined;
 Object.defineProperty(exports, "serviceAccountKeyFile", {
@@ -122,8 +126,10 @@ Object.defineProperty(exports, "serviceAccountKeyFile", {
 });
 
 /**
- * Shared credentials file path. Supported keys: [<span pulumi-lang-nodejs="`storageAccessKey`" pulumi-lang-dotnet="`StorageAccessKey`" pulumi-lang-go="`storageAccessKey`" pulumi-lang-python="`storage_access_key`" pulumi-lang-yaml="`storageAccessKey`" pulumi-lang-java="`storageAccessKey`" pulumi-lang-hcl="`storage_access_key`">`storageAccessKey`</span>, <span pulumi-lang-nodejs="`storageSecretKey`" pulumi-lang-dotnet="`StorageSecretKey`" pulumi-lang-go="`storageSecretKey`" pulumi-lang-python="`storage_secret_key`" pulumi-lang-yaml="`storageSecretKey`" pulumi-lang-java="`storageSecretKey`" pulumi-lang-hcl="`storage_secret_key`">`storageSecretKey`</span>].
- * > **NOTE** <span pulumi-lang-nodejs="`storageAccessKey`" pulumi-lang-dotnet="`StorageAccessKey`" pulumi-lang-go="`storageAccessKey`" pulumi-lang-python="`storage_access_key`" pulumi-lang-yaml="`storageAccessKey`" pulumi-lang-java="`storageAccessKey`" pulumi-lang-hcl="`storage_access_key`">`storageAccessKey`</span>/<span pulumi-lang-nodejs="`storageSecretKey`" pulumi-lang-dotnet="`StorageSecretKey`" pulumi-lang-go="`storageSecretKey`" pulumi-lang-python="`storage_secret_key`" pulumi-lang-yaml="`storageSecretKey`" pulumi-lang-java="`storageSecretKey`" pulumi-lang-hcl="`storage_secret_key`">`storageSecretKey`</span> from the shared credentials file are used only when the provider and a storage data/resource do not have an access/secret keys explicitly specified.
+ * Shared credentials file path.
+ * Supported keys: <span pulumi-lang-nodejs="`storageAccessKey`" pulumi-lang-dotnet="`StorageAccessKey`" pulumi-lang-go="`storageAccessKey`" pulumi-lang-python="`storage_access_key`" pulumi-lang-yaml="`storageAccessKey`" pulumi-lang-java="`storageAccessKey`" pulumi-lang-hcl="`storage_access_key`">`storageAccessKey`</span> and <span pulumi-lang-nodejs="`storageSecretKey`" pulumi-lang-dotnet="`StorageSecretKey`" pulumi-lang-go="`storageSecretKey`" pulumi-lang-python="`storage_secret_key`" pulumi-lang-yaml="`storageSecretKey`" pulumi-lang-java="`storageSecretKey`" pulumi-lang-hcl="`storage_secret_key`">`storageSecretKey`</span>.
+ *
+ * > The <span pulumi-lang-nodejs="`storageAccessKey`" pulumi-lang-dotnet="`StorageAccessKey`" pulumi-lang-go="`storageAccessKey`" pulumi-lang-python="`storage_access_key`" pulumi-lang-yaml="`storageAccessKey`" pulumi-lang-java="`storageAccessKey`" pulumi-lang-hcl="`storage_access_key`">`storageAccessKey`</span> and <span pulumi-lang-nodejs="`storageSecretKey`" pulumi-lang-dotnet="`StorageSecretKey`" pulumi-lang-go="`storageSecretKey`" pulumi-lang-python="`storage_secret_key`" pulumi-lang-yaml="`storageSecretKey`" pulumi-lang-java="`storageSecretKey`" pulumi-lang-hcl="`storage_secret_key`">`storageSecretKey`</span> attributes from the shared credentials file are used only when the provider and a storage data/resource do not have an access/secret keys explicitly specified.
  */
 export declare const sharedCredentialsFile: string | undefined;
 Object.defineProperty(exports, "sharedCredentialsFile", {
@@ -134,7 +140,7 @@ Object.defineProperty(exports, "sharedCredentialsFile", {
 });
 
 /**
- * Yandex.Cloud storage service access key, which is used when a storage data/resource doesn't have an access key explicitly specified.
+ * Yandex Cloud Object Storage access key, which is used when a storage data/resource doesn't have an access key explicitly specified.
  * This can also be specified using environment variable `YC_STORAGE_ACCESS_KEY`.
  */
 export declare const storageAccessKey: string | undefined;
@@ -146,7 +152,7 @@ Object.defineProperty(exports, "storageAccessKey", {
 });
 
 /**
- * Yandex.Cloud object storage [endpoint](https://cloud.yandex.com/en-ru/docs/storage/s3/#request-url), which is used to connect to `S3 API`. Default value is `storage.yandexcloud.net`
+ * Yandex Cloud [Object Storage Endpoint](https://yandex.cloud/docs/storage/s3/#request-url), which is used to connect to `S3 API`. Default value is **storage.yandexcloud.net**.
  */
 export declare const storageEndpoint: string | undefined;
 Object.defineProperty(exports, "storageEndpoint", {
@@ -157,7 +163,7 @@ Object.defineProperty(exports, "storageEndpoint", {
 });
 
 /**
- * Yandex.Cloud storage service secret key, which is used when a storage data/resource doesn't have a secret key explicitly specified.
+ * Yandex Cloud Object Storage secret key, which is used when a storage data/resource doesn't have a secret key explicitly specified.
  * This can also be specified using environment variable `YC_STORAGE_SECRET_KEY`.
  */
 export declare const storageSecretKey: string | undefined;
@@ -169,8 +175,8 @@ Object.defineProperty(exports, "storageSecretKey", {
 });
 
 /**
- * Security token or IAM token used for authentication in Yandex.Cloud.
- * Check [documentation](https://cloud.yandex.com/docs/iam/operations/iam-token/create) about how to create IAM token. This can also be specified using environment variable `YC_TOKEN`.
+ * Security token or IAM token used for authentication in Yandex Cloud.
+ * Check [documentation](https://yandex.cloud/docs/iam/operations/iam-token/create) about how to create IAM token. This can also be specified using environment variable `YC_TOKEN`.
  */
 export declare const token: string | undefined;
 Object.defineProperty(exports, "token", {
@@ -181,7 +187,7 @@ Object.defineProperty(exports, "token", {
 });
 
 /**
- * Yandex.Cloud Message Queue service access key, which is used when a YMQ queue resource doesn't have an access key explicitly specified.
+ * Yandex Cloud Message Queue service access key, which is used when a YMQ queue resource doesn't have an access key explicitly specified.
  *   This can also be specified using environment variable `YC_MESSAGE_QUEUE_ACCESS_KEY`.
  */
 export declare const ymqAccessKey: string | undefined;
@@ -193,8 +199,7 @@ Object.defineProperty(exports, "ymqAccessKey", {
 });
 
 /**
- * Yandex.Cloud Message Queue service endpoint. Default is
- * message-queue.api.cloud.yandex.net
+ * Yandex Cloud Message Queue service endpoint. Default value is **message-queue.api.cloud.yandex.net**.
  */
 export declare const ymqEndpoint: string | undefined;
 Object.defineProperty(exports, "ymqEndpoint", {
@@ -205,7 +210,7 @@ Object.defineProperty(exports, "ymqEndpoint", {
 });
 
 /**
- * Yandex.Cloud Message Queue service secret key, which is used when a YMQ queue resource doesn't have a secret key explicitly specified.
+ * Yandex Cloud Message Queue service secret key, which is used when a YMQ queue resource doesn't have a secret key explicitly specified.
  * This can also be specified using environment variable `YC_MESSAGE_QUEUE_SECRET_KEY`.
  */
 export declare const ymqSecretKey: string | undefined;
@@ -217,8 +222,8 @@ Object.defineProperty(exports, "ymqSecretKey", {
 });
 
 /**
- * The default [availability zone](https://cloud.yandex.com/docs/overview/concepts/geo-scope) to operate under, if not specified by a given resource.
- * This can also be specified using environment variable `YC_ZONE`
+ * The default [availability zone](https://yandex.cloud/docs/overview/concepts/geo-scope) to operate under, if not specified by a given resource.
+ * This can also be specified using environment variable `YC_ZONE`.
  */
 export declare const zone: string | undefined;
 Object.defineProperty(exports, "zone", {

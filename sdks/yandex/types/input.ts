@@ -17,6 +17,7 @@ export interface ComputeInstanceBootDiskInitializeParams {
     blockSize?: pulumi.Input<number | undefined>;
     description?: pulumi.Input<string | undefined>;
     imageId?: pulumi.Input<string | undefined>;
+    kmsKeyId?: pulumi.Input<string | undefined>;
     name?: pulumi.Input<string | undefined>;
     size?: pulumi.Input<number | undefined>;
     snapshotId?: pulumi.Input<string | undefined>;
@@ -200,7 +201,7 @@ export interface IamServiceAccountTimeouts {
     update?: pulumi.Input<string | undefined>;
 }
 
-export interface KmsSymmetricKeyIamBindingTimeouts {
+export interface KmsSymmetricKeyIamMemberTimeouts {
     default?: pulumi.Input<string | undefined>;
 }
 

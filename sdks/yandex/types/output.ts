@@ -17,6 +17,7 @@ export interface ComputeInstanceBootDiskInitializeParams {
     blockSize: number;
     description: string;
     imageId: string;
+    kmsKeyId?: string;
     name: string;
     size: number;
     snapshotId: string;
@@ -212,7 +213,7 @@ export interface IamServiceAccountTimeouts {
     update?: string;
 }
 
-export interface KmsSymmetricKeyIamBindingTimeouts {
+export interface KmsSymmetricKeyIamMemberTimeouts {
     default?: string;
 }
 
