@@ -1,6 +1,8 @@
 // The pack as `pulumi preview --policy-pack policy` loads it: policy/index.ts started as its own process
 // (it serves the analyzer gRPC protocol and prints its port), then asked what the CLI would ask.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { ChildProcess, spawn } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -50,7 +52,7 @@ describe("the policy pack served over the analyzer protocol", function () {
         const info = await new Promise<analyzerProto.AnalyzerInfo>((resolve, reject) =>
             client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response!))));
         assert.strictEqual(info.getName(), "fraud-mlops-guardrails");
-        assert.strictEqual(info.getVersion(), "0.1.0");
+        assert.strictEqual(info.getVersion(), JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")).version);
         const names = info.getPoliciesList().map((p) => p.getName());
         assert.deepStrictEqual(names, [...RESOURCE_POLICIES, ...STACK_POLICIES].map((p) => p.name));
         assert.ok(info.getPoliciesList().every((p) => p.getEnforcementlevel() === analyzerProto.EnforcementLevel.MANDATORY));

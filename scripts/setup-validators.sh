@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Pinned: the cloud-init of Debian 12 (bookworm). Bump together with the snapshot if Debian replaces it.
 CLOUD_INIT_VERSION="22.4.2-1+deb12u4"
+CLOUD_INIT_SHA256="c18c9b1a999268413f215371ae6382f8705a437b2b24c049d6dbafcc111a1d09"
+DEBIAN_POOL="http://deb.debian.org/debian/pool/main"
 
 root=".local/validators/cloud-init-${CLOUD_INIT_VERSION}"
 schema="${root}/usr/lib/python3/dist-packages/cloudinit/config/schemas/schema-cloud-config-v1.json"
@@ -17,23 +19,19 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# `apt-get download` needs no root, only the package lists. On a machine whose lists were never fetched
-# (a fresh container), refreshing them needs root: do it only when we are root, else explain.
-if ! apt-cache show "cloud-init=${CLOUD_INIT_VERSION}" >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq >&2
-  else
-    echo "setup-validators: apt does not know cloud-init=${CLOUD_INIT_VERSION}; run 'sudo apt-get update' once" >&2
-    echo "  (or bump CLOUD_INIT_VERSION in $0 to the version 'apt-cache policy cloud-init' shows)" >&2
-    exit 1
-  fi
-fi
-if ! (cd "$work" && apt-get download -qq "cloud-init=${CLOUD_INIT_VERSION}" >&2); then
-  echo "setup-validators: cloud-init=${CLOUD_INIT_VERSION} is not downloadable; bump CLOUD_INIT_VERSION in $0" >&2
-  echo "  to the version 'apt-cache policy cloud-init' shows and update the snapshot tests" >&2
+# Fetched straight from Debian's pool and checked against the pinned hash: no root and no apt lists
+# needed, so it works the same on Debian, Ubuntu (CI runners) and in containers.
+deb="cloud-init_${CLOUD_INIT_VERSION}_all.deb"
+if ! curl -fsSL --retry 3 -o "$work/$deb" "${DEBIAN_POOL}/c/cloud-init/${deb}"; then
+  echo "setup-validators: cannot download ${DEBIAN_POOL}/c/cloud-init/${deb}; if Debian replaced it, bump" >&2
+  echo "  CLOUD_INIT_VERSION and CLOUD_INIT_SHA256 in $0 (apt-cache show cloud-init) and update the snapshots" >&2
   exit 1
 fi
+echo "${CLOUD_INIT_SHA256}  $work/$deb" | sha256sum -c --quiet - >&2 || {
+  echo "setup-validators: ${deb} does not match CLOUD_INIT_SHA256 in $0" >&2
+  exit 1
+}
 mkdir -p "$root"
-dpkg -x "$work"/cloud-init_*.deb "$root"
+dpkg -x "$work/$deb" "$root"
 test -f "$schema" || { echo "setup-validators: $schema missing from the package" >&2; exit 1; }
 echo "$root"
