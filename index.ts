@@ -4,11 +4,11 @@ import * as yandex from "@pulumi/yandex";
 import { loadConfig } from "./infra/config";
 import { needsPersistentCluster } from "./infra/config/pipeline";
 import { DataprocCluster } from "./infra/dataproc";
-import { clusterProperties, DATAPROC_SERVICES, subclusters } from "./infra/dataproc/spec";
 import { Identity } from "./infra/identity";
 import { Network } from "./infra/network";
 import { PORTS } from "./infra/network/rules";
 import { OrchestratorVm } from "./infra/orchestrator";
+import { clusterSpecOf } from "./infra/orchestrator/services";
 import { VM_USER } from "./infra/orchestrator/paths";
 import { Storage } from "./infra/storage";
 import { Provisioning } from "./infra/provisioning";
@@ -135,19 +135,20 @@ export const networkId = network.networkId;
 export const subnetId = network.subnetId;
 export const storageAccessKeyId = identity.storageAccessKeyId;
 export const storageSecretKey = identity.storageSecretKey;
-// What Airflow needs to create an identical cluster per run (ephemeral mode) or to know the persistent one.
-export const dataprocClusterTemplate = {
-    folderId: config.provider.folderId,
-    zone: network.zone,
-    subnetId: network.subnetId,
-    securityGroupIds: clusterSecurityGroupIds,
-    serviceAccountId: identity.serviceAccountIds.cluster,
-    logsBucket: storage.bucketNames.logs,
-    imageVersion: config.dataproc.imageVersion,
-    services: [...DATAPROC_SERVICES],
-    properties: clusterProperties(config.dataproc),
-    subclusters: subclusters(config.dataproc),
-};
+// The cluster spec the DAG's pipeline.json carries (the same function renders both): what Airflow creates
+// per run in ephemeral mode, and the persistent cluster's settings otherwise.
+export const dataprocClusterTemplate = pulumi
+    .all([network.subnetId, identity.serviceAccountIds.cluster, pulumi.all(clusterSecurityGroupIds), storage.bucketNames.logs])
+    .apply(([subnetId, serviceAccountId, securityGroupIds, bucket]) => clusterSpecOf(config.dataproc, {
+        folderId: config.provider.folderId,
+        zone: network.zone,
+        subnetId,
+        serviceAccountId,
+        securityGroupIds,
+        bucket,
+        sshPublicKeys: [config.sshPublicKey],
+        labels,
+    }));
 export const seededFiles = config.seed.files;
 export const pipelineRunPrefix = provisioning ? provisioning.runPrefix : null;
 export const monthlyCostRub = costLedger.monthlyTotalRub(costSettingsOf(config));

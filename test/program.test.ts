@@ -275,7 +275,10 @@ describe("the Pulumi program under mocks", function () {
             const template = ephemeral.outputs.dataprocClusterTemplate.value as Bucket;
             assert.strictEqual(template.serviceAccountId, "cluster-sa-id");
             assert.deepStrictEqual(template.securityGroupIds, ["dataproc-id", "cluster-members-id"]);
-            assert.deepStrictEqual(template.subclusters.map((s: Bucket) => s.hostsCount), [1, 3]);
+            assert.deepStrictEqual([template.master.hosts, template.data.hosts], [1, 3]);
+            assert.strictEqual(template.bucket, (ephemeral.outputs.bucketNames.value as Bucket).logs);
+            assert.deepStrictEqual(template.services, ["HDFS", "YARN", "SPARK", "MAPREDUCE", "LIVY"]);
+            assert.strictEqual(template.properties["pip:mlflow-skinny"], "2.17.2");
         });
     });
 

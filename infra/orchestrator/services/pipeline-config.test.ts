@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { ConfigError } from "../../config/errors";
-import { DATAPROC_DEFAULTS } from "../../config/dataproc";
+import { DATAPROC_DEFAULTS, parseDataproc } from "../../config/dataproc";
 import { PipelineConfigInput, renderPipelineConfig } from "./pipeline-config";
 import { samplePipelineInput, sampleLocalPipelineInput } from "./testing/samples";
 import { matchSnapshot } from "./testing/snapshot";
+import { CLUSTER_PYTHON, clusterProperties, DATAPROC_SERVICES } from "../../dataproc/spec";
 
 describe("orchestrator services: pipeline.json for the DAG", () => {
     it("matches the snapshots of the three modes", () => {
@@ -12,12 +13,15 @@ describe("orchestrator services: pipeline.json for the DAG", () => {
         matchSnapshot("pipeline-local.json", renderPipelineConfig(sampleLocalPipelineInput("/srv/fraud-local")));
     });
 
-    it("mirrors the stack's default Data Proc sizes in the cluster spec", () => {
+    it("mirrors the persistent cluster's sizes, services and properties in the ephemeral cluster spec", () => {
         const spec = JSON.parse(renderPipelineConfig(samplePipelineInput("ephemeral"))).dataproc.spec;
         assert.deepStrictEqual(spec.master, DATAPROC_DEFAULTS.master);
         assert.deepStrictEqual(spec.data, DATAPROC_DEFAULTS.data);
         assert.strictEqual(spec.imageVersion, DATAPROC_DEFAULTS.imageVersion);
-        assert.deepStrictEqual(spec.properties, { "pip:mlflow-skinny": "2.17.2" });
+        assert.deepStrictEqual(spec.services, [...DATAPROC_SERVICES]);
+        assert.deepStrictEqual(spec.properties, clusterProperties(parseDataproc({})));
+        assert.strictEqual(spec.properties["pip:mlflow-skinny"], "2.17.2");
+        assert.strictEqual(spec.properties["spark:spark.pyspark.python"], CLUSTER_PYTHON);
     });
 
     const refuses = (input: PipelineConfigInput, key: RegExp) =>

@@ -4,11 +4,9 @@
 // the cloud modes' training job reads its own from mlflow.credentialsUri (a location, not the secret).
 import { ConfigError } from "../../config/errors";
 import { DataprocConfig, SubclusterConfig } from "../../config/dataproc";
+import { clusterProperties, DATAPROC_SERVICES } from "../../dataproc/spec";
 import { PipelineMode, PIPELINE_MODES } from "../../config/pipeline";
 import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../../config/pipeline-dag";
-
-/** Services the jobs need on a Data Proc cluster (PySpark on YARN; HDFS for Spark's staging files). */
-export const DATAPROC_SERVICES = ["HDFS", "YARN", "SPARK"] as const;
 
 /** Everything the DAG needs to create (ephemeral) or address (persistent) a Data Proc cluster. */
 export interface DataprocClusterSpec {
@@ -43,14 +41,13 @@ export interface DataprocPlacement {
 
 /** The spec of the stack's Data Proc config: the ephemeral cluster mirrors the persistent one. */
 export function clusterSpecOf(dataproc: DataprocConfig, placement: DataprocPlacement): DataprocClusterSpec {
-    const pip = Object.fromEntries(Object.entries(dataproc.pipPackages).map(([name, version]) => [`pip:${name}`, version]));
     return {
         ...placement,
         imageVersion: dataproc.imageVersion,
         services: [...DATAPROC_SERVICES],
         master: dataproc.master,
         data: dataproc.data,
-        properties: pip,
+        properties: clusterProperties(dataproc),
     };
 }
 

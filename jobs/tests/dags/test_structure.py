@@ -92,7 +92,8 @@ def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
     assert create.security_group_ids == spec["securityGroupIds"]
     assert create.s3_bucket == spec["bucket"]
     assert create.cluster_image_version == INFRA_DEFAULTS["imageVersion"]
-    assert list(create.services) == ["HDFS", "YARN", "SPARK"]
+    # The persistent cluster's services and properties (infra/dataproc/spec.ts), PySpark's Python included.
+    assert list(create.services) == spec["services"] == ["HDFS", "YARN", "SPARK", "MAPREDUCE", "LIVY"]
     assert (create.masternode_resource_preset, create.masternode_disk_type, create.masternode_disk_size) == (
         "s3-c2-m8", "network-ssd", 40,
     )  # fmt: skip
@@ -100,7 +101,9 @@ def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
         "s3-c4-m16", "network-ssd", 128,
     )  # fmt: skip
     assert create.datanode_count == 3
-    assert create.properties == {"pip:mlflow-skinny": "2.17.2"}
+    assert create.properties == spec["properties"]
+    assert create.properties["pip:mlflow-skinny"] == "2.17.2"
+    assert create.properties["spark:spark.pyspark.python"] == "/opt/conda/bin/python3"
     assert dag.get_task("clean").main_python_file_uri == config["jobs"]["cleanJob"]
     assert dag.get_task("train").main_python_file_uri == config["jobs"]["trainJob"]
     assert dag.timetable.expression == config["schedule"]
