@@ -83,13 +83,14 @@ export class Provisioning extends pulumi.ComponentResource {
         };
 
         // 1. Seed: one step per file, so the preview lists exactly the files that will be copied.
-        const seedScriptHash = hashTree({ "seed_raw.py": local["seed_raw.py"], "s3_env.py": local["s3_env.py"] });
         const seedArgs = (file: string) => pulumi.interpolate`${py} ${LOCAL_SCRIPTS}/seed_raw.py --source-bucket ${seed.sourceBucket} --source-prefix ${seed.sourcePrefix} --target-bucket ${args.rawBucket} --target-prefix ${seed.targetPrefix} --file ${file}`;
         this.seedSteps = seed.files.map((file) => new command.local.Command(`seed-${file.replace(/\.txt$/, "")}`, {
             create: seedArgs(file),
             delete: args.allowDataDestroy ? pulumi.interpolate`${seedArgs(file)} --delete` : undefined,
             environment: s3Env,
-            triggers: [seedScriptHash, seed.sourceBucket, seed.sourcePrefix, seed.targetPrefix],
+            // What is copied, not how: a script edit must not replace the step, because with a delete step
+            // a replacement deletes the 3 GB copy first. The copy is idempotent, so a re-run is never needed.
+            triggers: [sha256(JSON.stringify([seed.sourceBucket, seed.sourcePrefix, seed.targetPrefix, file]))],
         }, {
             parent: this,
             customTimeouts: TIMEOUTS.seed,
@@ -131,8 +132,9 @@ export class Provisioning extends pulumi.ComponentResource {
             triggers: [sha256(onVm["wait_cloud_init.sh"]), args.vm.instanceId],
         }, { parent: this, customTimeouts: TIMEOUTS.cloudInit, dependsOn: copies });
 
+        const dagSources = readTree(path.join(REPO_ROOT, "jobs", "dags"));
         const bundle = pulumi.all([orchestrator.files, orchestrator.secretFiles]).apply(([files, secretFiles]): OrchestratorBundle => ({
-            files: [...files, ...dagFiles(orchestrator.dagsDir, readTree(path.join(REPO_ROOT, "jobs", "dags")))],
+            files: [...files, ...dagFiles(orchestrator.dagsDir, dagSources)],
             secretFiles,
             compose: { file: orchestrator.composeFile, ...(orchestrator.bootUnit ? { bootUnit: orchestrator.bootUnit } : {}) },
             health: healthChecks(orchestrator.airflowPort, orchestrator.mlflowPort),
@@ -148,8 +150,8 @@ export class Provisioning extends pulumi.ComponentResource {
         const inputPrefix = pulumi.interpolate`s3a://${args.rawBucket}/${seed.targetPrefix}`;
         const params = inputPrefix.apply((prefix) => runParams(args.pipeline.runWindow, seed, prefix));
         const pipelineConfigHash = pulumi.output(orchestrator.files).apply((files) => sha256(files.find((f) => f.path === orchestrator.pipelineConfigFile)?.content ?? ""));
-        const seedSetHash = sha256(JSON.stringify([seed.sourceBucket, seed.sourcePrefix, seed.targetPrefix, seed.files, seedScriptHash]));
-        const runTriggers = pulumi.all([jobsHash, pipelineConfigHash, seedSetHash, params.apply((p) => sha256(JSON.stringify(p))), sha256(onVm["run_pipeline.py"])]);
+        const seedSetHash = sha256(JSON.stringify([seed.sourceBucket, seed.sourcePrefix, seed.targetPrefix, seed.files]));
+        const runTriggers = pulumi.all([jobsHash, hashTree(dagSources), pipelineConfigHash, seedSetHash, params.apply((p) => sha256(JSON.stringify(p))), sha256(onVm["run_pipeline.py"])]);
         this.runPrefix = runTriggers.apply(runPrefix);
         if (args.pipeline.runOnUp) {
             const airflowCli = `docker compose --project-directory ${path.posix.dirname(orchestrator.composeFile)} -f ${orchestrator.composeFile} exec -T ${orchestrator.airflowService} airflow`;

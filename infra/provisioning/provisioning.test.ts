@@ -93,7 +93,7 @@ describe("Provisioning (mocks)", function () {
             assert.ok(Array.isArray(triggers) && triggers.some((t) => typeof t === "string" && HASH.test(t)), `${resource.name}: ${JSON.stringify(triggers)}`);
         }
         const runTriggers = named(defaults, "run-pipeline").inputs.triggers as string[];
-        assert.strictEqual(runTriggers.filter((t) => HASH.test(t)).length, 5, "code, pipeline config, seed set, window, script");
+        assert.strictEqual(runTriggers.filter((t) => HASH.test(t)).length, 6, "code, DAG, pipeline config, seed set, window, script");
     });
 
     it("the run re-triggers when the seeded input set or the window changes, not otherwise", async () => {
