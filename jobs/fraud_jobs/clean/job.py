@@ -38,14 +38,21 @@ def mark_malformed_lines(lines: DataFrame) -> DataFrame:
 
 
 def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFrame:
-    """Parsed lines (from mark_malformed_lines) with every rule's `drop_reason` (null when kept) and fixes."""
+    """Parsed lines (from mark_malformed_lines) with every rule's `drop_reason` (null when kept) and fixes.
+
+    Rows read back from the output (PREVIOUS) were cleaned by an earlier run: only the duplicate rule applies
+    to them and no fix rewrites them, so other options in this run (--epoch, --max-terminal-id) never drop
+    or change rows this run did not read.
+    """
     origin = epoch_seconds(epoch)
+    previous = F.col(PREVIOUS)
     marked = rules.mark_duplicates(parsed, rules.duplicate_keys(parsed))
     marked = rules.mark_unknown_customer(marked)
     marked = rules.mark_unknown_terminal(rules.with_terminal_id(marked))
     marked = rules.mark_terminal_out_of_range(marked, max_terminal_id)
-    marked = rules.assign_drop_reason(rules.mark_non_positive_amount(marked))
-    return rules.fix_seconds(rules.fix_midnight(marked, origin), origin)
+    marked = rules.only_duplicates_drop(rules.mark_non_positive_amount(marked), previous)
+    marked = rules.assign_drop_reason(marked)
+    return rules.fix_seconds(rules.fix_midnight(marked, origin), origin, applies=~previous)
 
 
 def outcome_counts() -> List[Column]:

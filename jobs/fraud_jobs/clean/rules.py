@@ -8,7 +8,9 @@ Fixes add a `fixed_<fix>` flag and change the kept values.
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from typing import Optional
+
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 DROP_RULES = (
@@ -101,9 +103,20 @@ def fix_midnight(marked: DataFrame, epoch_seconds: int) -> DataFrame:
     )
 
 
-def fix_seconds(marked: DataFrame, epoch_seconds: int) -> DataFrame:
-    """Recompute tx_time_seconds from the (fixed) datetime when they disagree."""
+def fix_seconds(marked: DataFrame, epoch_seconds: int, applies: Optional[Column] = None) -> DataFrame:
+    """Recompute tx_time_seconds from the (fixed) datetime when they disagree (on rows where `applies`)."""
     expected = F.unix_timestamp("tx_datetime") - F.lit(epoch_seconds)
-    return marked.withColumn("fixed_seconds", F.col("tx_time_seconds") != expected).withColumn(
-        "tx_time_seconds", expected
+    wrong = F.col("tx_time_seconds") != expected
+    if applies is not None:
+        wrong = wrong & applies
+    return marked.withColumn("fixed_seconds", wrong).withColumn(
+        "tx_time_seconds", F.when(wrong, expected).otherwise(F.col("tx_time_seconds"))
     )
+
+
+def only_duplicates_drop(marked: DataFrame, rows: Column) -> DataFrame:
+    """On `rows`, clears every drop flag but the duplicate one (before assign_drop_reason)."""
+    for rule in DROP_RULES:
+        if rule != "duplicate":
+            marked = marked.withColumn(flag(rule), F.col(flag(rule)) & ~rows)
+    return marked
