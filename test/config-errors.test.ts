@@ -65,6 +65,7 @@ const CASES: ErrorCase[] = [
     { name: "missing key file", env: { YC_TOKEN: "", YC_SERVICE_ACCOUNT_KEY_FILE: "/keys/missing.json" }, key: "YC_SERVICE_ACCOUNT_KEY_FILE", says: /does not exist/ },
     { name: "missing folder id", env: { YC_FOLDER_ID: undefined }, key: "YC_FOLDER_ID", says: /is not set/ },
     { name: "malformed cloud id", env: { YC_CLOUD_ID: "my-cloud" }, key: "YC_CLOUD_ID", says: /not a Yandex cloud id/ },
+    { name: "unknown zone in .env", env: { YC_ZONE: "ru-central1-c" }, key: "YC_ZONE", says: /not a zone/ },
 ];
 
 describe("configuration errors", () => {
@@ -89,6 +90,11 @@ describe("configuration errors", () => {
         const config = parseConfig(configInput({ network: { adminCidrs: ["0.0.0.0/0"], dangerouslyOpenAdminPortsToInternet: true } }));
         assert.deepStrictEqual(config.network.adminCidrs, ["0.0.0.0/0"]);
         assert.strictEqual(config.network.openAdminPortsToInternet, true);
+    });
+
+    it("accepts an SSH public key whose comment has spaces (ssh-keygen -C \"Jane Doe\")", () => {
+        const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3x5G8j9w0QmZ0Zz4x1Yp5fV3mK2b7Lq0r9sT1uV2wX Jane Doe laptop";
+        assert.strictEqual(parseConfig(configInput({ sshPublicKey: key })).sshPublicKey, key);
     });
 
     it("reads sections given as JSON text, as the Pulumi runtime passes them", () => {

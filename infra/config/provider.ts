@@ -1,5 +1,6 @@
 // Credentials and ids for the explicit Yandex provider, from `.env` (loaded by dotenv) or the environment.
 import { ConfigError } from "./errors";
+import { ZONES } from "./network";
 
 export interface ProviderSettings {
     readonly cloudId: string;
@@ -41,10 +42,14 @@ export function parseProviderEnv(env: Env, fileExists: (path: string) => boolean
     if (serviceAccountKeyFile && !fileExists(serviceAccountKeyFile)) {
         throw new ConfigError("YC_SERVICE_ACCOUNT_KEY_FILE", `file ${serviceAccountKeyFile} does not exist`, "point it at the JSON key written by 'yc iam key create --output key.json'");
     }
+    const zone = envValue(env, "YC_ZONE") ?? DEFAULT_ZONE;
+    if (!(ZONES as readonly string[]).includes(zone)) {
+        throw new ConfigError("YC_ZONE", `is ${JSON.stringify(zone)}, not a zone of ${ZONES.join(", ")}`, `set YC_ZONE=${DEFAULT_ZONE} (or another of those) in .env`);
+    }
     return {
         cloudId: yandexId(env, "YC_CLOUD_ID", "cloud"),
         folderId: yandexId(env, "YC_FOLDER_ID", "folder"),
-        zone: envValue(env, "YC_ZONE") ?? DEFAULT_ZONE,
+        zone,
         ...(token ? { token } : { serviceAccountKeyFile }),
     };
 }

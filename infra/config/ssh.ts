@@ -9,11 +9,12 @@ export function parseSshPublicKey(config: RawConfig): string {
     const key = `${PROJECT}:sshPublicKey`;
     const value = topLevelString(config, "sshPublicKey");
     if (!value) throw new ConfigError(key, "is not set; the VM and the cluster hosts would be unreachable", FIX);
-    const [type, body, ...rest] = value.split(/\s+/);
+    // OpenSSH allows any comment text after the key, spaces included (ssh-keygen -C "Jane Doe").
+    const [type, body] = value.split(/\s+/);
     if (value.includes("PRIVATE KEY")) {
         throw new ConfigError(key, "holds a PRIVATE key; never put it in config", `remove it and run ${FIX}`);
     }
-    if (!KEY_TYPES.includes(type) || !body || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || rest.length > 1) {
+    if (!KEY_TYPES.includes(type) || !body || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
         throw new ConfigError(key, `is not an OpenSSH public key line ("<type> <base64> [comment]", type one of ${KEY_TYPES.join(", ")})`, FIX);
     }
     return value;
