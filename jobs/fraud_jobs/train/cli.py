@@ -10,7 +10,7 @@ import os
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
-from fraud_jobs.common.storage import is_local, read_text, write_text
+from fraud_jobs.common.storage import is_local, normalised, read_text, write_text
 from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
 from fraud_jobs.train.credentials import CredentialsError, load_mlflow_credentials
 from fraud_jobs.train.metrics import MAX_FNR, MAX_FPR, MAX_MONTHLY_DAMAGE
@@ -143,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
 
 def validate(args: argparse.Namespace) -> TrainingConfig:
     """Everything that can be checked before Spark or MLflow start; returns the run's config."""
-    if is_local(args.input) and not os.path.isdir(args.input):
+    if is_local(args.input) and not os.path.isdir(normalised(args.input)):
         raise UsageError(f"--input {args.input} is not a directory: pass the cleaned Parquet dataset")
     if args.register and not args.mlflow_uri:
         raise UsageError(
@@ -154,9 +154,10 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
             f"--mlflow-credentials {args.mlflow_credentials} needs --mlflow-uri (they log in to that server)"
         )
     credentials = args.mlflow_credentials
-    if credentials and is_local(credentials) and not os.path.isfile(credentials):
+    if credentials and is_local(credentials) and not os.path.isfile(normalised(credentials)):
         raise UsageError(f"--mlflow-credentials {args.mlflow_credentials} does not exist: {CREDENTIALS_FIX}")
-    if args.quality_report and is_local(args.quality_report) and not os.path.isfile(args.quality_report):
+    report = args.quality_report
+    if report and is_local(report) and not os.path.isfile(normalised(report)):
         raise UsageError(
             f"--quality-report {args.quality_report} does not exist: pass the cleaning job's --report file"
         )

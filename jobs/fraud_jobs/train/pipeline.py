@@ -17,6 +17,8 @@ Hyperparameters = Dict[str, Union[int, float, str]]
 
 WEIGHT_COLUMN = "class_weight"
 LABEL_COLUMN = "tx_fraud"
+# Set by build_pipeline itself; a --hyperparameter may not override them.
+PIPELINE_COLUMN_PARAMS = frozenset({"featuresCol", "labelCol", "weightCol"})
 
 MODELS = {
     "logistic_regression": LogisticRegression,
@@ -39,11 +41,21 @@ def hyperparameters_for(model: str, overrides: Hyperparameters) -> Hyperparamete
     # Params are class attributes: readable without a SparkContext, so arguments are checked before Spark.
     estimator = MODELS[model]
     allowed = {name for name in dir(estimator) if isinstance(getattr(estimator, name), Param)}
-    unknown = sorted(set(overrides) - allowed)
+    unknown = sorted(set(overrides) - (allowed - PIPELINE_COLUMN_PARAMS))
     if unknown:
-        raise ValueError("unknown hyperparameter(s) for {}: {}".format(model, ", ".join(unknown)))
+        raise ValueError(
+            "unknown hyperparameter(s) for {}: {} (the column parameters {} are set by the job)".format(
+                model, ", ".join(unknown), ", ".join(sorted(PIPELINE_COLUMN_PARAMS))
+            )
+        )
     merged = dict(DEFAULT_HYPERPARAMETERS[model])
-    merged.update(overrides)
+    for name, value in overrides.items():
+        try:
+            # Spark's own converter for the param: the same check the estimator makes, before Spark starts.
+            getattr(estimator, name).typeConverter(value)
+        except TypeError as error:
+            raise ValueError(f"{name}={value!r}: {error}") from None
+        merged[name] = value
     return merged
 
 

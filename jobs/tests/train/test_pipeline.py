@@ -32,6 +32,13 @@ def test_hyperparameters_merge_defaults_and_reject_unknown_names():
         hyperparameters_for("svm", {})
 
 
+def test_hyperparameter_values_and_job_owned_columns_are_checked_before_spark():
+    with pytest.raises(ValueError, match="maxDepth='abc': Could not convert"):
+        hyperparameters_for("random_forest", {"maxDepth": "abc"})
+    with pytest.raises(ValueError, match="unknown hyperparameter.*featuresCol.*set by the job"):
+        hyperparameters_for("gbt", {"featuresCol": "x"})
+
+
 def test_balanced_weight_equalises_the_classes(tiny):
     weight = balanced_fraud_weight(tiny)
     assert weight == pytest.approx(44 / 16)  # i % 7 in {5, 6} for 16 of the 60 rows

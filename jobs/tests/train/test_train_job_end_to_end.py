@@ -197,6 +197,8 @@ def test_bare_run_needs_no_mlflow(cleaned, tmp_path):
         (["--model", "svm"], "invalid choice: 'svm'"),
         (["--register", "x"], "--register x needs --mlflow-uri"),
         (["--hyperparameter", "maxDeep=3"], "unknown hyperparameter(s) for logistic_regression: maxDeep"),
+        (["--hyperparameter", "maxIter=many"], "--hyperparameter: maxIter='many': Could not convert"),
+        (["--input", "file:///nonexistent"], "--input file:///nonexistent is not a directory"),
         (["--train-days", "0"], "expected an integer >= 1"),
         (["--quality-report", "/nonexistent.json"], "--quality-report /nonexistent.json does not exist"),
     ],
