@@ -9,7 +9,7 @@ reads its MLflow login from a file in the code bucket (--mlflow-credentials) as 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from airflow.providers.yandex.hooks.dataproc import DataprocHook
 from airflow.providers.yandex.operators.dataproc import (
@@ -36,12 +36,6 @@ class PysparkJobOperator(DataprocCreatePysparkJobOperator):
         super().__init__(**kwargs)
         self.cluster_bucket = cluster_bucket
 
-    def job_properties(self) -> Dict[str, str]:
-        properties = dict(self.properties or {})
-        # Cluster deploy mode: the driver runs in YARN's application master, which takes appMasterEnv.
-        properties["spark.submit.deployMode"] = "cluster"
-        return properties
-
     def execute(self, context: Any) -> Optional[str]:
         hook = self._setup(context)
         self.log.info(
@@ -52,7 +46,7 @@ class PysparkJobOperator(DataprocCreatePysparkJobOperator):
             main_python_file_uri=self.main_python_file_uri,
             python_file_uris=self.python_file_uris,
             args=[str(arg) for arg in self.args or []],
-            properties=self.job_properties(),
+            properties=self.properties,
             name=self.name,
             cluster_id=self.cluster_id,
         )

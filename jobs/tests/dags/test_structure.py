@@ -168,11 +168,9 @@ def test_no_mlflow_login_in_job_specs_only_its_location_in_cloud_modes(mode, mon
     train_args = plan["train_args"]
     specs = [json.dumps(plan["clean_args"] + train_args)]
     for task in dag.tasks:
-        if hasattr(task, "job_properties"):
-            properties = task.job_properties()
-            assert not any("MLFLOW_TRACKING" in key for key in properties), properties
-            specs.append(json.dumps(properties))
-        specs.append(json.dumps(getattr(task, "properties", None) or {}))
+        properties = getattr(task, "properties", None) or {}
+        assert not any("MLFLOW_TRACKING" in key for key in properties), properties
+        specs.append(json.dumps(properties))
     for value in MLFLOW_LOGIN.values():
         assert not any(value in spec for spec in specs), f"the MLflow login reached a {mode} job spec"
     if mode == "local":

@@ -38,7 +38,7 @@ ZIP_EPOCH = (2019, 8, 22, 0, 0, 0)
 
 
 def is_source_file(path: Path) -> bool:
-    # Same rule as the trigger hash in infra/provisioning/hashing.ts: everything but build/caches.
+    # Same rule as the trigger hash in isSourceFile in infra/provisioning/files.ts: everything but build/caches.
     parts = set(path.parts)
     return (
         path.is_file()
