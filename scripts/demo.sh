@@ -44,11 +44,17 @@ spark-submit --master 'local[2]' jobs/entrypoints/clean_job.py \
   --input "$root/raw" --output "$root/clean" --report "$root/clean-report.json"
 
 step "4/5 starting MLflow $(python -c 'import mlflow; print(mlflow.__version__)') on 127.0.0.1:$port"
-mlflow server --host 127.0.0.1 --port "$port" --workers 1 \
+# A server left on the port would silently receive this run (another store): refuse instead.
+if curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
+  echo "port $port already answers (an MLflow server from an earlier run?): stop it or set DEMO_PORT" >&2
+  exit 1
+fi
+# setsid: its own process group, so the gunicorn workers stop with it on exit.
+setsid mlflow server --host 127.0.0.1 --port "$port" --workers 1 \
   --backend-store-uri "sqlite:///$root/mlflow/mlflow.db" \
   --serve-artifacts --artifacts-destination "$root/mlflow/artifacts" > "$root/mlflow/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+trap 'kill -- "-$server" 2>/dev/null || true' EXIT
 for _ in $(seq 120); do
   curl -fs "http://127.0.0.1:$port/health" > /dev/null && break
   kill -0 "$server" 2>/dev/null || { echo "MLflow server failed: see $root/mlflow/server.log" >&2; exit 1; }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -45,6 +46,7 @@ def mlflow_server(tmp_path_factory):
         env=dict(os.environ, PATH=f"{JOBS_VENV}{os.pathsep}{os.environ['PATH']}"),
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the gunicorn workers stop with it
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -54,11 +56,11 @@ def mlflow_server(tmp_path_factory):
             break
         except OSError:
             if time.time() > deadline or server.poll() is not None:
-                server.kill()
+                os.killpg(server.pid, signal.SIGKILL)
                 pytest.fail("the MLflow server did not start:\n" + (root / "server.log").read_text()[-3000:])
             time.sleep(1)
     yield url
-    server.terminate()
+    os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
     log.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def mlflow_server(tmp_path_factory):
         str(root / "artifacts"),
     ]
     log = open(root / "server.log", "w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    # Own process group: mlflow server forks gunicorn workers, which must be stopped with it.
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     uri = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -59,13 +61,17 @@ def mlflow_server(tmp_path_factory):
         except OSError:
             pass
         if server.poll() is not None or time.monotonic() > deadline:
-            server.terminate()
+            stop_group(server)
             raise RuntimeError("mlflow server did not start: see {}".format(root / "server.log"))
         time.sleep(0.5)
     yield uri
-    server.terminate()
-    server.wait(timeout=30)
+    stop_group(server)
     log.close()
+
+
+def stop_group(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
