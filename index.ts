@@ -75,7 +75,7 @@ const vm = new OrchestratorVm("orchestrator", {
     protect: config.protect,
 }, { ...withProvider, dependsOn: identity.grants });
 
-// After the resources: seed the raw data, deploy job code and orchestrator, run the pipeline (README "Provisioning").
+// After the resources: seed the raw data, deploy job code and orchestrator, run the pipeline (infra/provisioning/README.md).
 // The VM serves the cloud modes; pipeline.mode local runs on the operator's machine (scripts/demo.sh).
 const provisionsVm = config.provisioning.enabled && config.pipeline.mode !== "local";
 const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-services", {

@@ -25,11 +25,11 @@ function renderedPipelineJson(result: OfflineResult): Record<string, any> {
 }
 
 /**
- * The defaults the README's configuration table gives for the DAG settings, e.g. the row
+ * The defaults the configuration reference (infra/config/README.md) gives for the DAG settings, e.g. the row
  * "| `pipeline.retries` / `.retryDelayMinutes` | `1` / `5` | ..." gives retries 1 and retryDelayMinutes 5.
  */
 function readmePipelineDefaults(): Record<string, unknown> {
-    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "infra", "config", "README.md"), "utf8");
     const documented: Record<string, unknown> = {};
     for (const line of readme.split("\n")) {
         const [, keysCell, defaultsCell] = line.split("|").map((cell) => cell.trim());

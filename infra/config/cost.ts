@@ -25,7 +25,7 @@ export interface CostConfig {
 }
 
 export const COST_DEFAULTS = {
-    // The persistent dev stack estimates at about 40,200 a month (README "Cost"); 45,000 leaves ~10 % room.
+    // The persistent dev stack estimates at about 40,200 a month (infra/cost/README.md); 45,000 leaves ~10 % room.
     monthlyBudgetRub: 45000,
     ephemeralRunMinutes: 90,
     manualRunsPerMonth: 4,

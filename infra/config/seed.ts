@@ -4,7 +4,7 @@
 import { ConfigError } from "./errors";
 import { PROJECT, RawConfig, Section, topLevelString } from "./reader";
 
-/** The public dataset: 40 files of 30 days each, named by their first day (see README "Provisioning"). */
+/** The public dataset: 40 files of 30 days each, named by their first day (see infra/provisioning/README.md). */
 export const DATASET = { firstDay: "2019-08-22", files: 40, daysPerFile: 30 } as const;
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,4 +1,4 @@
-// Generator of sdks/yandex (see README "SDK"). Pins: the Yandex provider release, the Terraform bridge,
+// Generator of sdks/yandex (see tools/yandex-sdk/README.md). Pins: the Yandex provider release, the Terraform bridge,
 // and Pulumi's pkg/v3 (its Node.js generator) at the version the bridge requires.
 //
 // `go mod tidy` needs -e: a test-only import chain of the bridge (pkg/v3/testing/integration ->

@@ -1,4 +1,4 @@
-"""`python -m fraud_jobs.generate --preset handbook|course --out DIR ...`: see README "Synthetic data"."""
+"""`python -m fraud_jobs.generate --preset handbook|course --out DIR ...`: see jobs/fraud_jobs/generate/README.md."""
 
 from __future__ import annotations
 
