@@ -1,4 +1,4 @@
-"""`python -m fraud_jobs.generate --preset handbook|course --out DIR ...`: see jobs/fraud_jobs/generate/README.md."""
+"""`python -m fraud_jobs.generate --preset handbook|course --out DIR ...`: see README.md in this folder."""
 
 from __future__ import annotations
 
