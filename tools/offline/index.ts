@@ -6,7 +6,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as yaml from "js-yaml";
+import { readStackFile } from "../../infra/config/stack-file";
 import { OfflineRequest, OfflineResult } from "./types";
 
 export * from "./types";
@@ -61,19 +61,9 @@ export function deepMerge(base: Record<string, unknown>, override: Record<string
 
 /** Reads `config:` of Pulumi.<stack>.yaml; `secure:` values cannot be decrypted offline and become fakes. */
 export function readStackConfig(stack: string): { config: Record<string, unknown>; secretKeys: string[] } {
-    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    const document = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const config: Record<string, unknown> = {};
-    const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(document.config ?? {})) {
-        if (isObject(value) && typeof value.secure === "string") {
-            config[key] = `offline-secret-${key.replace(/[^a-zA-Z0-9]/g, "-")}`;
-            secretKeys.push(key);
-        } else {
-            config[key] = value;
-        }
-    }
-    return { config, secretKeys };
+    const { config, secureKeys } = readStackFile(REPO_ROOT, stack);
+    const fakes = Object.fromEntries(secureKeys.map((key) => [key, `offline-secret-${key.replace(/[^a-zA-Z0-9]/g, "-")}`]));
+    return { config: { ...config, ...fakes }, secretKeys: secureKeys };
 }
 
 export function buildRequest(options: RunOptions = {}): OfflineRequest {
