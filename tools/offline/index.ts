@@ -39,6 +39,8 @@ export interface RunOptions {
     readonly overrides?: Record<string, unknown>;
     /** Replaces OFFLINE_DEFAULTS.env entries; YC_* variables of this process are never passed on. */
     readonly env?: Record<string, string>;
+    /** Config keys (full, e.g. `fraud-mlops:sshPrivateKey`) the run marks secret, as `pulumi config set --secret` does. */
+    readonly secretKeys?: readonly string[];
     /** Skip OFFLINE_DEFAULTS (to test what the program does without them). */
     readonly withoutDefaults?: boolean;
     readonly program?: string;
@@ -76,7 +78,7 @@ export function buildRequest(options: RunOptions = {}): OfflineRequest {
         project: PROJECT,
         program: options.program ?? path.join(REPO_ROOT, "index.ts"),
         config: deepMerge(withDefaults, options.overrides ?? {}),
-        secretKeys,
+        secretKeys: [...new Set([...secretKeys, ...(options.secretKeys ?? [])])],
         env: { ...(options.withoutDefaults ? {} : defaults.env), ...(options.env ?? {}) },
     };
 }
