@@ -120,6 +120,22 @@ describe("the preview workflow from a clean checkout (issue 18)", function () {
         }
     });
 
+    it("the workflows, test/support/repository-settings.ts and .github/README.md name the same variables and secrets", () => {
+        const used = new Map<string, string>();
+        for (const file of fs.readdirSync(WORKFLOWS_DIR)) {
+            const text = fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
+            for (const match of text.matchAll(/\$\{\{\s*(vars|secrets)\.(\w+)\s*\}\}/g)) {
+                used.set(match[2], match[1] === "vars" ? "variable" : "secret");
+            }
+        }
+        const fakes = new Map(Object.entries(REPOSITORY_SETTINGS).map(([name, setting]) => [name, setting.kind]));
+        const readme = fs.readFileSync(path.join(REPO_ROOT, ".github", "README.md"), "utf8");
+        const documented = new Map([...readme.matchAll(/^\| `([A-Z0-9_]+)` \| (variable|secret) \|/gm)].map((m) => [m[1], m[2]]));
+        const sorted = (map: Map<string, string>) => [...map.entries()].sort();
+        assert.deepStrictEqual(sorted(fakes), sorted(used), "repository-settings.ts vs the workflows");
+        assert.deepStrictEqual(sorted(documented), sorted(used), ".github/README.md table vs the workflows");
+    });
+
     it("fork safety: pull_request only; the jobs that run the PR's code for forks hold no secrets and no write token", () => {
         for (const file of fs.readdirSync(WORKFLOWS_DIR)) {
             const triggers = Object.keys(loadWorkflow(file).on);
