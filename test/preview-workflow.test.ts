@@ -22,7 +22,8 @@ interface PreviewRun {
     readonly error?: { message: string; key?: string };
     readonly config: Record<string, unknown>;
     readonly secretKeys: string[];
-    readonly stepOutputs: string[];
+    /** Arguments of every recorded `pulumi` call (command lines are visible to every process). */
+    readonly commandLines: string[][];
 }
 
 /** Runs the preview job up to its `pulumi preview` step, then the program under mocks as that step would. */
@@ -34,14 +35,12 @@ async function runPreviewJob(workflow: Workflow, jobName = "preview"): Promise<P
     const context = { runnerTemp: temp, github: GITHUB };
     const recorder = installPulumiRecorder(temp);
     try {
-        const stepOutputs: string[] = [];
         for (const step of job.steps.slice(0, previewIndex)) {
             // `uses:` steps before the preview set up tools (checkout, Node, the Pulumi CLI); the locked
             // dependencies are installed already (this test runs on them).
             if (!step.run || INSTALL_STEP.test(step.run.trim())) continue;
             const outcome = runStep(step, stepEnv(workflow, job, step, context), { cwd: REPO_ROOT, binDir: recorder.binDir, runnerTemp: temp });
             assert.ok(outcome.ok, `step "${stepLabel(step)}" failed:\n${outcome.output}`);
-            stepOutputs.push(outcome.output);
         }
         const preview = job.steps[previewIndex];
         const stack = resolveExpressions(String(preview.with?.["stack-name"] ?? ""), context, stepEnv(workflow, job, preview, context));
@@ -58,7 +57,7 @@ async function runPreviewJob(workflow: Workflow, jobName = "preview"): Promise<P
         const result = await runProgram({
             stack, withoutDefaults: true, overrides: config, secretKeys, env: stepEnv(workflow, job, preview, context),
         });
-        return { error: result.error, config, secretKeys, stepOutputs };
+        return { error: result.error, config, secretKeys, commandLines: calls.map((call) => call.args) };
     } finally {
         fs.rmSync(temp, { recursive: true, force: true });
     }
@@ -85,6 +84,8 @@ describe("the preview workflow from a clean checkout (issue 18)", function () {
         assert.strictEqual(run.config["fraud-mlops:sshPublicKey"], REPOSITORY_SETTINGS.SSH_PUBLIC_KEY.fake);
         assert.match(String(run.config["fraud-mlops:sshPrivateKey"]), /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
         assert.deepStrictEqual(run.secretKeys, ["fraud-mlops:sshPrivateKey"]);
+        const secrets = Object.values(REPOSITORY_SETTINGS).filter((s) => s.kind === "secret").map((s) => s.fake);
+        assert.ok(run.commandLines.flat().every((arg) => !secrets.some((secret) => arg.includes(secret))), "a secret was passed on a command line");
         // The committed settings survive the --path writes into the same section.
         assert.strictEqual((run.config["fraud-mlops:network"] as { subnetCidr: string }).subnetCidr, "10.10.0.0/24");
     });
