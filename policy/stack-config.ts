@@ -1,9 +1,12 @@
 // What the policies know about the stack under preview: its name (from any URN) and its config, read
-// from the project's Pulumi.<stack>.yaml (read as the offline runner reads it) with the program's parsers.
+// from the project's Pulumi.<stack>.yaml with the program's own reader and parsers.
 import * as fs from "fs";
 import * as path from "path";
+import { readStackFile, stackFilePath } from "../infra/config/stack-file";
 import { StackCostSettings, stackCostSettings } from "../infra/cost/stack-estimate";
-import { readStackConfig, REPO_ROOT } from "../tools/offline";
+
+/** The Pulumi project this pack guards: the folder above the pack's own. */
+const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** urn:pulumi:<stack>::<project>::<type>::<name> */
 export function stackNameFromUrn(urn: string): string {
@@ -18,7 +21,7 @@ export function stackNameFromUrn(urn: string): string {
 export { isProductionStack } from "../infra/config/protect";
 
 export function loadStackCostSettings(stack: string): StackCostSettings {
-    // A stack without a Pulumi.<stack>.yaml runs on defaults.
-    const hasFile = fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
-    return stackCostSettings(hasFile ? readStackConfig(stack).config : {});
+    // A stack without a Pulumi.<stack>.yaml runs on defaults; the cost sections are never `secure:`.
+    const hasFile = fs.existsSync(stackFilePath(PROJECT_DIR, stack));
+    return stackCostSettings(hasFile ? readStackFile(PROJECT_DIR, stack).config : {});
 }

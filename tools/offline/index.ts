@@ -6,7 +6,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as yaml from "js-yaml";
+import { readStackFile } from "../../infra/config/stack-file";
 import { OfflineRequest, OfflineResult } from "./types";
 
 export * from "./types";
@@ -39,6 +39,8 @@ export interface RunOptions {
     readonly overrides?: Record<string, unknown>;
     /** Replaces OFFLINE_DEFAULTS.env entries; YC_* variables of this process are never passed on. */
     readonly env?: Record<string, string>;
+    /** Config keys (full, e.g. `fraud-mlops:sshPrivateKey`) the run marks secret, as `pulumi config set --secret` does. */
+    readonly secretKeys?: readonly string[];
     /** Skip OFFLINE_DEFAULTS (to test what the program does without them). */
     readonly withoutDefaults?: boolean;
     readonly program?: string;
@@ -61,19 +63,9 @@ export function deepMerge(base: Record<string, unknown>, override: Record<string
 
 /** Reads `config:` of Pulumi.<stack>.yaml; `secure:` values cannot be decrypted offline and become fakes. */
 export function readStackConfig(stack: string): { config: Record<string, unknown>; secretKeys: string[] } {
-    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    const document = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const config: Record<string, unknown> = {};
-    const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(document.config ?? {})) {
-        if (isObject(value) && typeof value.secure === "string") {
-            config[key] = `offline-secret-${key.replace(/[^a-zA-Z0-9]/g, "-")}`;
-            secretKeys.push(key);
-        } else {
-            config[key] = value;
-        }
-    }
-    return { config, secretKeys };
+    const { config, secureKeys } = readStackFile(REPO_ROOT, stack);
+    const fakes = Object.fromEntries(secureKeys.map((key) => [key, `offline-secret-${key.replace(/[^a-zA-Z0-9]/g, "-")}`]));
+    return { config: { ...config, ...fakes }, secretKeys: secureKeys };
 }
 
 export function buildRequest(options: RunOptions = {}): OfflineRequest {
@@ -86,7 +78,7 @@ export function buildRequest(options: RunOptions = {}): OfflineRequest {
         project: PROJECT,
         program: options.program ?? path.join(REPO_ROOT, "index.ts"),
         config: deepMerge(withDefaults, options.overrides ?? {}),
-        secretKeys,
+        secretKeys: [...new Set([...secretKeys, ...(options.secretKeys ?? [])])],
         env: { ...(options.withoutDefaults ? {} : defaults.env), ...(options.env ?? {}) },
     };
 }
