@@ -18,6 +18,7 @@ from jsonschema.exceptions import ValidationError
 CONFIG_ENV = "FRAUD_PIPELINE_CONFIG"
 SCHEMA_FILE = Path(__file__).with_name("pipeline.schema.json")
 RUN_PARAMS = "/$defs/runParams"
+RUN_WINDOW = "/$defs/runWindow"
 
 
 class PipelineConfigError(ValueError):
@@ -37,6 +38,11 @@ def schema_at(pointer: str) -> Dict[str, Any]:
     for part in pointer.split("/")[1:]:
         node = node[part]
     return node
+
+
+def location_pointer(mode: str) -> str:
+    """Where data and job files live in this mode: s3a:// URIs (cloud modes) or absolute paths (local)."""
+    return "/$defs/localLocation" if mode == "local" else "/$defs/cloudLocation"
 
 
 @functools.lru_cache(maxsize=None)

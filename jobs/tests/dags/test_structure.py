@@ -148,7 +148,7 @@ def test_a_bad_config_names_the_field():
         validate(config)
     del config["dataproc"]
     config["data"]["rawPrefix"] = "s3a://bucket/raw"
-    with pytest.raises(PipelineConfigError, match=r"dataproc\.spec\.bucket"):
+    with pytest.raises(PipelineConfigError, match=r"pipeline config dataproc: .*required"):
         validate(config)
 
 
