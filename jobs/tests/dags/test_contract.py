@@ -1,5 +1,5 @@
-"""The pipeline contract in Python: the invalid documents of contract_cases.json are refused naming exactly the
-keys the TypeScript side names (test/pipeline-contract.test.ts reads the same file)."""
+"""The pipeline contract in Python: the invalid documents of contract_cases.json are refused naming exactly
+the keys the TypeScript side names (test/pipeline-contract.test.ts reads the same file)."""
 
 from __future__ import annotations
 
