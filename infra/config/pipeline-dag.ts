@@ -1,6 +1,6 @@
 // Keys of `fraud-mlops:pipeline` that shape the `fraud_pipeline` DAG rendered into pipeline.json: its
 // schedule, retries, timeouts and training choices. Pure; the one place their defaults and limits live.
-import { cronRunsPerMonth } from "../cost/schedule";
+import { cronRunsPerMonth } from "./cron";
 import { schemaAt, schemaRange } from "./pipeline-contract";
 import { Range, Section } from "./reader";
 
