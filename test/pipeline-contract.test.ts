@@ -14,7 +14,9 @@ import { contractErrors, PIPELINE_SCHEMA, PIPELINE_SCHEMA_FILE, RUN_PARAMS, RUN_
 import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../infra/config/pipeline-dag";
 import { renderPipelineConfig } from "../infra/orchestrator/services/pipeline-config";
 import { sampleLocalPipelineInput, samplePipelineInput } from "../infra/orchestrator/services/testing/samples";
+import { runProgram } from "../tools/offline";
 import { configInput } from "./support/config-input";
+import { OFFLINE_RUN_TIMEOUT_MS } from "./support/dev-stack";
 
 interface Case { name: string; base: string; set?: Record<string, unknown>; unset?: string[]; keys: string[] }
 const CASES = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "jobs", "tests", "dags", "contract_cases.json"), "utf8")) as { runParams: unknown; cases: Case[] };
@@ -80,6 +82,13 @@ describe("pipeline contract (pipeline.schema.json)", () => {
         }
         assert.throws(() => parseConfig(configInput({ pipeline: { runTimeoutMinutes: timeout.min - 1 } })), /fraud-mlops:pipeline\.runTimeoutMinutes/);
         assert.deepStrictEqual(schemaAt("/properties/training/properties/model").enum, [...TRAIN_MODELS]);
+    });
+
+    it("data hosts too small for a driver and an executor fail the program before any resource, naming the key", async function () {
+        this.timeout(OFFLINE_RUN_TIMEOUT_MS);
+        const result = await runProgram({ stack: "dev", overrides: { "fraud-mlops:dataproc": { data: { preset: "s3-c2-m8", hosts: 1 } } } });
+        assert.match(String(result.error?.message), /Configuration error in fraud-mlops:dataproc\.data\.hosts: 1 data host\(s\) give 1 YARN container.*Fix: pulumi config set/);
+        assert.strictEqual(result.resources.length, 0);
     });
 
     it("is the file the deploy bundle ships with the DAG code, byte for byte", () => {
