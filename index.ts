@@ -4,6 +4,7 @@ import * as yandex from "@pulumi/yandex";
 import { loadConfig } from "./infra/config";
 import { needsPersistentCluster } from "./infra/config/pipeline";
 import { DataprocCluster } from "./infra/dataproc";
+import { jobSparkProperties } from "./infra/dataproc/sizing";
 import { Identity } from "./infra/identity";
 import { Network } from "./infra/network";
 import { PORTS } from "./infra/network/rules";
@@ -17,6 +18,8 @@ import { CostLedger } from "./infra/cost/stack-output";
 import { costSettingsOf } from "./infra/cost/stack-estimate";
 
 const config = loadConfig();
+// Job sizes follow the data hosts; computed here so a cluster too small for driver + executor fails before any resource.
+const jobProperties = jobSparkProperties(config.dataproc.data);
 const costLedger = new CostLedger(); // records every resource declared below, for monthlyCostRub
 const namePrefix = `${config.project}-${config.stack}`;
 const labels = { project: config.project, stack: config.stack };
@@ -82,6 +85,7 @@ const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-servi
     pipeline: config.pipeline,
     seed: config.seed,
     dataproc: config.dataproc,
+    jobProperties,
     codePrefix: config.provisioning.codePrefix,
     s3Endpoint: config.provisioning.s3Endpoint,
     s3Region: config.provisioning.s3Region,

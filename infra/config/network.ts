@@ -1,5 +1,5 @@
 // Section `fraud-mlops:network`: zone, subnet, who may reach admin ports.
-import { DOCKER_RANGES } from "../orchestrator/docker-network";
+import { DOCKER_RANGES } from "./docker-network";
 import { Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES } from "./cidr";
 import { RawConfig, Section } from "./reader";
 

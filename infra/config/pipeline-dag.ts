@@ -1,6 +1,7 @@
 // Keys of `fraud-mlops:pipeline` that shape the `fraud_pipeline` DAG rendered into pipeline.json: its
 // schedule, retries, timeouts and training choices. Pure; the one place their defaults and limits live.
-import { cronRunsPerMonth } from "../cost/schedule";
+import { cronRunsPerMonth } from "./cron";
+import { schemaAt, schemaRange } from "./pipeline-contract";
 import { Range, Section } from "./reader";
 
 export const TRAIN_MODELS = ["logistic_regression", "random_forest", "gbt"] as const;
@@ -34,16 +35,16 @@ export const PIPELINE_DAG_DEFAULTS = {
     registeredModel: "fraud-detector",
 } as const satisfies PipelineDagConfig;
 
+/** The contract's limits (pipeline.schema.json), read by name: the DAG checks the same numbers. */
 export const PIPELINE_DAG_LIMITS = {
-    retries: { min: 0, max: 10 },
-    retryDelayMinutes: { min: 1, max: 240 },
-    jobTimeoutMinutes: { min: 5, max: 24 * 60 },
-    // Data Proc creates a cluster in 10-20 minutes; longer than 3 hours means something is stuck.
-    clusterTimeoutMinutes: { min: 10, max: 180 },
+    retries: schemaRange("/properties/retries"),
+    retryDelayMinutes: schemaRange("/properties/retryDelayMinutes"),
+    jobTimeoutMinutes: schemaRange("/properties/jobTimeoutMinutes"),
+    clusterTimeoutMinutes: schemaRange("/properties/clusterTimeoutMinutes"),
 } as const satisfies Record<string, Range>;
 
 // Passed to spark-submit as arguments and shown in MLflow's UI: plain names keep both unambiguous.
-const MLFLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const MLFLOW_NAME = new RegExp(schemaAt("/$defs/mlflowName").pattern as string);
 
 function parseSchedule(section: Section): string | null {
     const schedule = section.optionalString("schedule");

@@ -15,8 +15,8 @@ describe("seed and provisioning config", () => {
         assert.strictEqual(names[39], "2022-11-04.txt");
     });
 
-    it("defaults to one file from the course bucket", () => {
-        assert.deepStrictEqual(parseSeed({}), { sourceBucket: "mlops-data", sourcePrefix: "fraud-data/", targetPrefix: "raw/", files: ["2019-08-22.txt"] });
+    it("defaults to the three files the default run window needs, from the course bucket", () => {
+        assert.deepStrictEqual(parseSeed({}), { sourceBucket: "mlops-data", sourcePrefix: "fraud-data/", targetPrefix: "raw/", files: ["2019-08-22.txt", "2019-09-21.txt", "2019-10-21.txt"] });
     });
 
     it("selects by count or by date range", () => {
@@ -57,13 +57,22 @@ describe("seed and provisioning config", () => {
         assert.throws(() => parsePipeline({ pipeline: { runWindow: { trainStart: "22.08.2019" } } }), /fraud-mlops:pipeline\.runWindow\.trainStart/);
     });
 
-    it("builds the run parameters and keeps the window inside the seeded days", () => {
-        const seed = parseSeed({ seed: { count: 2 } });
+    it("builds the run parameters: the default start leaves room for every window the job reads before it", () => {
+        const seed = parseSeed({ seed: { count: 3 } });
+        // 51 days before trainStart: the validation fold of the 1-day delay variant reaches 21 days back, plus
+        // its 30-day feature look-back; 21 from it: training, delay and test.
         assert.deepStrictEqual(runParams({ trainDays: 7, delayDays: 7, testDays: 7 }, seed, "s3a://raw/raw/"), {
-            input_prefix: "s3a://raw/raw/", train_start: "2019-08-22", train_days: 7, delay_days: 7, test_days: 7,
+            inputPrefix: "s3a://raw/raw/", trainStart: "2019-10-12", trainDays: 7, delayDays: 7, testDays: 7,
         });
-        assert.doesNotThrow(() => parseSeedForRun({ seed: { count: 2 }, pipeline: { runWindow: { trainStart: "2019-09-30" } } }));
-        assert.throws(() => parseSeedForRun({ seed: { count: 2 }, pipeline: { runWindow: { trainStart: "2019-10-10" } } }),
-            /runWindow.*\[2019-10-10, 2019-10-31\) is outside the seeded data \[2019-08-22, 2019-10-21\)/);
+        assert.doesNotThrow(() => parseSeedForRun({ seed: { count: 3 }, pipeline: { runWindow: { trainStart: "2019-10-30" } } }));
+        assert.throws(() => parseSeedForRun({ seed: { count: 3 }, pipeline: { runWindow: { trainStart: "2019-10-31" } } }),
+            /runWindow: a run from trainStart 2019-10-31 reads \[2019-09-10, 2019-11-21\) .*seeded data covers \[2019-08-22, 2019-11-20\)\. Fix: pick pipeline\.runWindow\.trainStart between 2019-10-12 and 2019-10-30/);
+    });
+
+    it("refuses the old defaults (one file, training from its first day): the job reads 51 days before trainStart", () => {
+        assert.throws(() => parseSeedForRun({ seed: { count: 1 } }),
+            /fraud-mlops:pipeline\.runWindow: .*seeded data covers \[2019-08-22, 2019-09-21\)\. Fix: seed at least 3 consecutive files/);
+        assert.throws(() => parseSeedForRun({ seed: { count: 3 }, pipeline: { runWindow: { trainStart: "2019-08-22" } } }),
+            /reads \[2019-07-02, 2019-09-12\)/);
     });
 });

@@ -29,7 +29,9 @@ export interface SeedConfig {
     readonly files: readonly string[];
 }
 
-export const SEED_DEFAULTS = { sourceBucket: "mlops-data", sourcePrefix: "fraud-data/", targetPrefix: "raw/", count: 1 } as const;
+// Three files (90 days): the default run window (7 + 7 + 7 days) also reads 51 days before trainStart for the
+// validation fold, the delay-sweep windows and the features' 30-day look-back (pipeline-run.ts resolveRunWindow).
+export const SEED_DEFAULTS = { sourceBucket: "mlops-data", sourcePrefix: "fraud-data/", targetPrefix: "raw/", count: 3 } as const;
 
 function checkDate(section: Section, field: string, value: string | undefined): void {
     if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {

@@ -1,5 +1,6 @@
 // The Provisioning component under Pulumi mocks (offline runner, child process per configuration).
 import * as assert from "assert";
+import { contractErrors, RUN_PARAMS } from "../config/pipeline-contract";
 import * as path from "path";
 import { OfflineResource, OfflineResult, runProgram } from "../../tools/offline";
 import { SENTINELS, TEST_PRIVATE_KEY } from "./testing/fixtures";
@@ -43,14 +44,14 @@ describe("Provisioning (mocks)", function () {
             run(),
             run({ "fraud-mlops:pipeline": { runOnUp: false } }),
             run({ "fraud-mlops:seed": { fromDate: "2019-09-01", toDate: "2019-12-31" } }),
-            run({ "fraud-mlops:seed": { count: 3 }, "fraud-mlops:allowDataDestroy": "true", "fraud-mlops:pipeline": { runTimeoutMinutes: 45 } }),
+            run({ "fraud-mlops:seed": { count: 4 }, "fraud-mlops:allowDataDestroy": "true", "fraud-mlops:pipeline": { runTimeoutMinutes: 45 } }),
         ]);
     });
 
     it("declares every step as a child of the component", () => {
         const names = commands(defaults).map((r) => r.name).sort();
         assert.deepStrictEqual(names, [
-            "deploy-job-code", "deploy-orchestrator", "run-pipeline", "seed-2019-08-22",
+            "deploy-job-code", "deploy-orchestrator", "run-pipeline", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21",
             "vm-script-deploy_orchestrator-py", "vm-script-run_pipeline-py", "vm-script-wait_cloud_init-sh", "wait-cloud-init",
         ].map((n) => n.replace(/_/g, "-")).sort());
         for (const resource of commands(defaults)) {
@@ -60,9 +61,9 @@ describe("Provisioning (mocks)", function () {
 
     it("the seed subset decides the set of copies (count or date range)", () => {
         const seeds = (result: OfflineResult) => commands(result).filter((r) => r.name.startsWith("seed-")).map((r) => r.name);
-        assert.deepStrictEqual(seeds(defaults), ["seed-2019-08-22"]);
+        assert.deepStrictEqual(seeds(defaults), ["seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21"]);
         assert.deepStrictEqual(seeds(byDates), ["seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20", "seed-2019-12-20"]);
-        assert.deepStrictEqual(seeds(destroyable), ["seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21"]);
+        assert.deepStrictEqual(seeds(destroyable), ["seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20"]);
         const create = String(named(byDates, "seed-2019-10-21").inputs.create);
         assert.match(create, /seed_raw\.py --source-bucket mlops-data --source-prefix fraud-data\/ --target-bucket fraud-mlops-dev-raw-test --target-prefix raw\/ --file 2019-10-21\.txt$/);
     });
@@ -76,7 +77,7 @@ describe("Provisioning (mocks)", function () {
 
     it("the run step depends on seed, code, orchestrator and cluster; the deploy on cloud-init", () => {
         assert.deepStrictEqual(deps(named(destroyable, "run-pipeline")).sort(),
-            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21"]);
+            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20"]);
         assert.ok(deps(named(defaults, "deploy-orchestrator")).includes("wait-cloud-init"));
         assert.deepStrictEqual(deps(named(defaults, "wait-cloud-init")).sort(),
             ["vm-script-deploy-orchestrator-py", "vm-script-run-pipeline-py", "vm-script-wait-cloud-init-sh"]);
@@ -102,7 +103,9 @@ describe("Provisioning (mocks)", function () {
         assert.notDeepStrictEqual(named(byDates, "run-pipeline").inputs.triggers, named(defaults, "run-pipeline").inputs.triggers);
         assert.notStrictEqual(byDates.outputs.runPrefix.value, defaults.outputs.runPrefix.value);
         const stdin = JSON.parse(String(named(byDates, "run-pipeline").inputs.stdin));
-        assert.deepStrictEqual(stdin, { input_prefix: "s3a://fraud-mlops-dev-raw-test/raw/", train_start: "2019-09-21", train_days: 7, delay_days: 7, test_days: 7 });
+        // Default start: the first seeded day plus the 51 days the run reads before it; keys as the DAG's params.
+        assert.deepStrictEqual(stdin, { inputPrefix: "s3a://fraud-mlops-dev-raw-test/raw/", trainStart: "2019-11-11", trainDays: 7, delayDays: 7, testDays: 7 });
+        assert.deepStrictEqual(contractErrors(stdin, RUN_PARAMS), [], "the run's conf matches the contract the DAG checks it with");
     });
 
     it("has deliberate timeouts on every step; the run's follows pipeline.runTimeoutMinutes", () => {
@@ -149,7 +152,7 @@ describe("Provisioning (mocks)", function () {
             "fraud-mlops:sshPrivateKey": TEST_PRIVATE_KEY,
             "fraud-mlops:pipeline": { runWindow: { trainStart: "2019-09-10" } },
         } });
-        assert.match(String(result.error?.message), /fraud-mlops:pipeline\.runWindow.*outside the seeded data \[2019-08-22, 2019-09-21\)/);
+        assert.match(String(result.error?.message), /fraud-mlops:pipeline\.runWindow: a run from trainStart 2019-09-10 reads \[2019-07-21, 2019-10-01\) .* but the seeded data covers \[2019-08-22, 2019-11-20\)\. Fix: pick pipeline\.runWindow\.trainStart between 2019-10-12 and 2019-10-30/);
         assert.strictEqual(result.resources.filter((r) => COMMAND_TYPES.includes(r.type)).length, 0);
     });
 });

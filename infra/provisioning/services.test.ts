@@ -2,6 +2,7 @@
 // modes, and its training window is the one the run step sends.
 import * as assert from "assert";
 import { parseDataproc } from "../config/dataproc";
+import { jobSparkProperties } from "../dataproc/sizing";
 import { parsePipeline } from "../config/pipeline";
 import { runParams } from "../config/pipeline-run";
 import { parseSeed } from "../config/seed";
@@ -11,7 +12,7 @@ import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./services";
 
 function args(pipeline: Record<string, unknown>, seed: Record<string, unknown> = {}): ServiceFilesArgs {
     return {
-        pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), dataproc: parseDataproc({}), codePrefix: "jobs/",
+        pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), dataproc: parseDataproc({}), jobProperties: jobSparkProperties(parseDataproc({}).data), codePrefix: "jobs/",
         s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 },
         buckets: { raw: "r", cleaned: "c", code: "k", mlflow: "m", logs: "l" }, storageAccessKeyId: "id", storageSecretKey: "key",
         vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
@@ -35,11 +36,12 @@ describe("provisioning pipeline config", () => {
     }
 
     it("takes the run window, so DAG defaults and the provisioning run agree", () => {
-        const a = args({ runWindow: { trainStart: "2019-09-25", trainDays: 5 } }, { count: 2 });
+        const a = args({ runWindow: { trainStart: "2019-10-25", trainDays: 5 } }, { count: 3 });
         const training = pipelineConfigInput(a, RESOLVED).training;
         const params = runParams(a.pipeline.runWindow, a.seed, "s3a://fraud-raw/raw/");
         assert.deepStrictEqual([training.trainStart, training.trainDays, training.delayDays, training.testDays],
-            [params.train_start, params.train_days, params.delay_days, params.test_days]);
-        assert.strictEqual(pipelineConfigInput(args({}, { fromDate: "2020-01-01" }), RESOLVED).training.trainStart, "2020-01-19");
+            [params.trainStart, params.trainDays, params.delayDays, params.testDays]);
+        // Default start: the first seeded day (2020-01-19) plus the 51 days the default run reads before trainStart.
+        assert.strictEqual(pipelineConfigInput(args({}, { fromDate: "2020-01-01" }), RESOLVED).training.trainStart, "2020-03-10");
     });
 });

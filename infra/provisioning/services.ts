@@ -6,7 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DataprocConfig } from "../config/dataproc";
 import { PipelineConfig } from "../config/pipeline";
-import { seededDays, SeedConfig } from "../config/seed";
+import { resolveRunWindow } from "../config/pipeline-run";
+import { RUN_PROTOCOL } from "../config/run-window";
+import { SeedConfig } from "../config/seed";
+import { JobSparkProperties } from "../dataproc/sizing";
 import { ORCHESTRATOR_PATHS } from "../orchestrator/paths";
 import { clusterSpecOf, PipelineConfigInput, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "../orchestrator/services";
 import { FILES, SERVICE_NAMES } from "../orchestrator/services/layout";
@@ -22,6 +25,8 @@ export interface ServiceFilesArgs {
     readonly pipeline: PipelineConfig;
     readonly seed: SeedConfig;
     readonly dataproc: DataprocConfig;
+    /** Spark sizes per job (jobSparkProperties of the data hosts), computed with the config, before any resource. */
+    readonly jobProperties: JobSparkProperties;
     readonly codePrefix: string;
     readonly s3Endpoint: string;
     readonly s3Region: string;
@@ -102,6 +107,7 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
     const { pipeline, seed } = args;
     if (pipeline.mode === "local") throw new Error("the orchestrator VM runs the cloud modes only (persistent, ephemeral)");
     const code = `s3a://${v.code}/${args.codePrefix}`.replace(/\/$/, "");
+    const window = resolveRunWindow(pipeline.runWindow, seed);
     const spec = clusterSpecOf(args.dataproc, {
         folderId: args.cluster.folderId,
         zone: args.cluster.zone,
@@ -129,10 +135,12 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
         jobs: { cleanJob: `${code}/entrypoints/clean_job.py`, trainJob: `${code}/entrypoints/train_job.py`, pyFiles: [`${code}/fraud_jobs.zip`] },
         training: {
             model: pipeline.model,
-            trainStart: pipeline.runWindow.trainStart ?? seededDays(seed).first,
-            trainDays: pipeline.runWindow.trainDays,
-            delayDays: pipeline.runWindow.delayDays,
-            testDays: pipeline.runWindow.testDays,
+            trainStart: window.trainStart,
+            trainDays: window.trainDays,
+            delayDays: window.delayDays,
+            testDays: window.testDays,
+            validationFolds: RUN_PROTOCOL.validationFolds,
+            delaySweepDays: RUN_PROTOCOL.delaySweepDays,
             experiment: pipeline.experiment,
             registeredModel: pipeline.registeredModel,
         },
@@ -141,7 +149,7 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
             uiUrl: `http://${v.publicIp}:${args.ports.mlflow}`,
             credentialsUri: `s3a://${v.code}/${mlflowCredentialsKey(args.codePrefix)}`,
         },
-        dataproc: pipeline.mode === "persistent" ? { clusterId: v.clusterId, spec } : { spec },
+        dataproc: { ...(pipeline.mode === "persistent" ? { clusterId: v.clusterId } : {}), spec, jobProperties: args.jobProperties },
     };
 }
 

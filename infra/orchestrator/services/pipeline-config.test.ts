@@ -29,12 +29,12 @@ describe("orchestrator services: pipeline.json for the DAG", () => {
 
     it("refuses a persistent config without the cluster id", () => {
         const input = samplePipelineInput("persistent");
-        refuses({ ...input, dataproc: { spec: input.dataproc!.spec } }, /dataproc\.clusterId/);
+        refuses({ ...input, dataproc: { spec: input.dataproc!.spec, jobProperties: input.dataproc!.jobProperties } }, /dataproc\.clusterId/);
     });
 
     it("refuses an ephemeral config that names a cluster", () => {
         const input = samplePipelineInput("ephemeral");
-        refuses({ ...input, dataproc: { clusterId: "c9q", spec: input.dataproc!.spec } }, /dataproc\.clusterId/);
+        refuses({ ...input, dataproc: { ...input.dataproc!, clusterId: "c9q" } }, /dataproc\.clusterId/);
     });
 
     it("refuses local paths in a cloud mode and URIs in local mode", () => {

@@ -5,8 +5,10 @@
 import { ConfigError } from "../../config/errors";
 import { DataprocConfig, SubclusterConfig } from "../../config/dataproc";
 import { clusterProperties, DATAPROC_SERVICES } from "../../dataproc/spec";
-import { PipelineMode, PIPELINE_MODES } from "../../config/pipeline";
-import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../../config/pipeline-dag";
+import { JobSparkProperties } from "../../dataproc/sizing";
+import { PipelineMode } from "../../config/pipeline";
+import { TRAIN_MODELS } from "../../config/pipeline-dag";
+import { contractErrors, PIPELINE_SCHEMA_FILE } from "../../config/pipeline-contract";
 
 /** Everything the DAG needs to create (ephemeral) or address (persistent) a Data Proc cluster. */
 export interface DataprocClusterSpec {
@@ -75,6 +77,9 @@ export interface PipelineConfigInput {
         readonly trainDays: number;
         readonly delayDays: number;
         readonly testDays: number;
+        /** With delaySweepDays: the windows before trainStart the job trains on (days a run needs). */
+        readonly validationFolds: number;
+        readonly delaySweepDays: readonly number[];
         readonly experiment: string;
         readonly registeredModel: string;
     };
@@ -84,62 +89,28 @@ export interface PipelineConfigInput {
      * service account's storage access, so no password is in the Data Proc job's spec that viewers can read.
      */
     readonly mlflow: { readonly trackingUri: string; readonly uiUrl: string; readonly credentialsUri?: string };
-    /** persistent: clusterId of the Pulumi-managed cluster; ephemeral: the spec the DAG creates each run. */
-    readonly dataproc?: { readonly clusterId?: string; readonly spec: DataprocClusterSpec };
+    /**
+     * persistent: clusterId of the Pulumi-managed cluster; ephemeral: the spec the DAG creates each run.
+     * jobProperties: Spark properties per job (deploy mode, driver/executor sizes; jobSparkProperties).
+     */
+    readonly dataproc?: { readonly clusterId?: string; readonly spec: DataprocClusterSpec; readonly jobProperties: JobSparkProperties };
     /** local: spark-submit and the Python it should run the jobs with (e.g. jobs/.venv/bin/...), extra --conf pairs. */
     readonly local?: { readonly sparkSubmit: string; readonly python: string; readonly master: string; readonly conf?: Readonly<Record<string, string>> };
 }
 
-function fail(key: string, problem: string, fix: string): never {
-    throw new ConfigError(`pipeline config ${key}`, problem, fix);
-}
-
-const CRON = /^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function checkLocation(key: string, value: string, cloud: boolean): void {
-    const ok = cloud ? /^s3a:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/\S*)?$/.test(value) : value.startsWith("/");
-    if (!ok) {
-        fail(key, `must be ${cloud ? "an s3a://bucket/key URI" : "an absolute local path"} in this mode (got ${JSON.stringify(value)})`, cloud ? "use s3a://<bucket>/<prefix>" : "use an absolute path");
-    }
-}
-
-function checkRange(key: string, value: number, min: number, max: number): void {
-    if (!Number.isInteger(value) || value < min || value > max) fail(key, `must be a whole number between ${min} and ${max} (got ${value})`, `pick a value in ${min}-${max}`);
-}
-
+/**
+ * Checks the document against its contract (jobs/dags/fraud_pipeline_lib/pipeline.schema.json, the file the
+ * DAG checks it with). The config parsers take their limits from the same file, so a stack whose config
+ * passed never fails here; this catches a renderer bug before the file reaches the VM.
+ */
 export function validatePipelineConfig(input: PipelineConfigInput): PipelineConfigInput {
-    if (!PIPELINE_MODES.includes(input.mode)) fail("mode", `must be one of ${PIPELINE_MODES.join(", ")} (got ${JSON.stringify(input.mode)})`, "use persistent, ephemeral or local");
-    if (input.schedule !== null && !CRON.test(input.schedule)) fail("schedule", `must be null, a preset such as @daily or a 5-field cron expression (got ${JSON.stringify(input.schedule)})`, 'use "0 3 * * *" or null');
-    for (const [key, { min, max }] of Object.entries(PIPELINE_DAG_LIMITS)) checkRange(key, input[key as keyof typeof PIPELINE_DAG_LIMITS], min, max);
-    checkRange("dagRunTimeoutMinutes", input.dagRunTimeoutMinutes, 10, 48 * 60);
-    const cloud = input.mode !== "local";
-    for (const [name, value] of Object.entries(input.data)) checkLocation(`data.${name}`, value, cloud);
-    checkLocation("jobs.cleanJob", input.jobs.cleanJob, cloud);
-    checkLocation("jobs.trainJob", input.jobs.trainJob, cloud);
-    input.jobs.pyFiles.forEach((uri, index) => checkLocation(`jobs.pyFiles[${index}]`, uri, cloud));
-    if (!TRAIN_MODELS.includes(input.training.model)) fail("training.model", `must be one of ${TRAIN_MODELS.join(", ")}`, "use random_forest");
-    if (!DATE.test(input.training.trainStart)) fail("training.trainStart", `must be YYYY-MM-DD (got ${JSON.stringify(input.training.trainStart)})`, "use 2019-08-22 or a later date in the data");
-    for (const key of ["trainDays", "delayDays", "testDays"] as const) checkRange(`training.${key}`, input.training[key], 1, 365);
-    for (const key of ["trackingUri", "uiUrl"] as const) {
-        const value = input.mlflow[key];
-        const ok = /^https?:\/\/\S+$/.test(value) || (key === "trackingUri" && !cloud && /^(file|sqlite):\S+$/.test(value));
-        if (!ok) fail(`mlflow.${key}`, `must be an http(s) URL (got ${JSON.stringify(value)})`, "use the MLflow server's address, e.g. http://10.0.0.10:5000");
-    }
-    if (cloud) {
-        if (input.mlflow.credentialsUri === undefined) fail("mlflow.credentialsUri", `is required in ${input.mode} mode`, "pass s3a://<code bucket>/<code prefix>secrets/mlflow-client.json");
-        checkLocation("mlflow.credentialsUri", input.mlflow.credentialsUri, true);
-    } else if (input.mlflow.credentialsUri !== undefined) {
-        fail("mlflow.credentialsUri", "must be empty in local mode (the jobs use the Airflow process's MLFLOW_TRACKING_* environment)", "leave it out");
-    }
-    if (cloud && !input.dataproc) fail("dataproc", `is required in ${input.mode} mode`, "pass the cluster spec (clusterSpecOf)");
-    if (input.mode === "persistent" && !input.dataproc?.clusterId) fail("dataproc.clusterId", "is required in persistent mode", "pass the Pulumi-managed cluster's id");
-    if (input.mode === "ephemeral" && input.dataproc?.clusterId) fail("dataproc.clusterId", "must be empty in ephemeral mode (the DAG creates its own cluster)", "leave it out");
-    if (input.mode === "local") {
-        if (!input.local) fail("local", "is required in local mode", "pass { sparkSubmit, python, master }");
-        checkLocation("local.sparkSubmit", input.local.sparkSubmit, false);
-        checkLocation("local.python", input.local.python, false);
-        if (!/^local\[(\d+|\*)\]$/.test(input.local.master)) fail("local.master", `must be local[N] (got ${JSON.stringify(input.local.master)})`, "use local[2]");
+    // As written to the file: undefined members vanish, as they do in JSON.stringify.
+    const errors = contractErrors(JSON.parse(JSON.stringify(input)));
+    if (errors.length > 0) {
+        const [first, ...rest] = errors;
+        const also = rest.length > 0 ? ` (also: ${rest.map((e) => e.key).join(", ")})` : "";
+        const fix = `render a value that matches ${PIPELINE_SCHEMA_FILE}${first.description ? `: ${first.description}` : ""}`;
+        throw new ConfigError(`pipeline config ${first.key}`, `${first.message}${also}`, fix);
     }
     return input;
 }

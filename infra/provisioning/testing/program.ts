@@ -9,6 +9,7 @@ import { parseProvisioning } from "../../config/seed";
 import { Provisioning } from "..";
 import { OrchestratorServiceFiles, VM_LAYOUT } from "../services";
 import { parseDataproc } from "../../config/dataproc";
+import { jobSparkProperties } from "../../dataproc/sizing";
 import { SENTINELS } from "./fixtures";
 
 const recorded: Record<string, { customTimeouts?: unknown; deleteBeforeReplace?: boolean }> = {};
@@ -26,6 +27,7 @@ const services = new OrchestratorServiceFiles("orchestrator-services", {
     pipeline: parsePipeline(raw),
     seed: parseSeedForRun(raw),
     dataproc: parseDataproc({}),
+    jobProperties: jobSparkProperties(parseDataproc({}).data),
     codePrefix: "jobs/",
     s3Endpoint: "https://storage.yandexcloud.net",
     s3Region: "ru-central1",

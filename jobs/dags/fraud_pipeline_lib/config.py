@@ -1,18 +1,24 @@
-"""pipeline.json, rendered at deploy time by infra/orchestrator/services/pipeline-config.ts, read and checked.
+"""pipeline.json, rendered at deploy time by infra/orchestrator/services/pipeline-config.ts, read and checked
+against its contract, pipeline.schema.json next to this file (the renderer checks the same file with ajv).
 
-A bad file fails the DAG import with a message naming the field, before any task can touch a resource.
+A bad file fails the DAG import with a message naming the key, before any task can touch a resource.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import re
-from typing import Any, Dict
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 CONFIG_ENV = "FRAUD_PIPELINE_CONFIG"
-MODES = ("persistent", "ephemeral", "local")
-CLOUD_URI = re.compile(r"^s3a://[a-z0-9][a-z0-9.-]+[a-z0-9](/\S*)?$")
+SCHEMA_FILE = Path(__file__).with_name("pipeline.schema.json")
+RUN_PARAMS = "/$defs/runParams"
+RUN_WINDOW = "/$defs/runWindow"
 
 
 class PipelineConfigError(ValueError):
@@ -21,68 +27,75 @@ class PipelineConfigError(ValueError):
         self.field = field
 
 
-def _get(config: Dict[str, Any], path: str) -> Any:
-    value: Any = config
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            raise PipelineConfigError(
-                path, "is missing", "re-render pipeline.json (pulumi up) or add the field"
-            )
-        value = value[part]
-    return value
+@functools.lru_cache(maxsize=None)
+def schema() -> Dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
-def _location(config: Dict[str, Any], path: str, cloud: bool) -> None:
-    value = _get(config, path)
-    ok = isinstance(value, str) and (CLOUD_URI.match(value) if cloud else os.path.isabs(value))
-    if not ok:
-        kind = "an s3a://bucket/key URI" if cloud else "an absolute local path"
-        raise PipelineConfigError(path, f"must be {kind} in this mode (got {value!r})", "fix the value")
+def schema_at(pointer: str) -> Dict[str, Any]:
+    """The schema node at a JSON pointer such as /$defs/runWindow/properties/delayDays."""
+    node: Any = schema()
+    for part in pointer.split("/")[1:]:
+        node = node[part]
+    return node
+
+
+def location_pointer(mode: str) -> str:
+    """Where data and job files live in this mode: s3a:// URIs (cloud modes) or absolute paths (local)."""
+    return "/$defs/localLocation" if mode == "local" else "/$defs/cloudLocation"
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(pointer: str) -> Draft202012Validator:
+    root = schema()
+    target = root if not pointer else {"$defs": root["$defs"], "$ref": "#" + pointer}
+    return Draft202012Validator(target, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _keys(error: ValidationError) -> List[str]:
+    """The dotted keys an error names; same rules as keyOf in infra/config/pipeline-contract.ts."""
+    path = list(error.absolute_path)
+    extra: List[List[Any]] = [[]]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        extra = [[name] for name in error.validator_value if name not in error.instance]
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        extra = [[name] for name in error.instance if name not in known]
+    keys = []
+    for tail in extra:
+        key = ""
+        for part in path + tail:
+            if isinstance(part, int):
+                key += f"[{part}]"
+            else:
+                key = f"{key}.{part}" if key else str(part)
+        keys.append(key)
+    return keys
+
+
+def contract_errors(document: Any, pointer: str = "") -> List[Tuple[str, str]]:
+    """Every (key, message) the document breaks, sorted by key, one message per key."""
+    by_key: Dict[str, str] = {}
+    for error in _validator(pointer).iter_errors(document):
+        for key in _keys(error):
+            by_key.setdefault(key, error.message)
+    return sorted(by_key.items())
+
+
+def refusal(document: Any, pointer: str = "") -> Optional[Tuple[str, str]]:
+    """(first key, problem naming the other keys) when the document breaks the contract, else None."""
+    errors = contract_errors(document, pointer)
+    if not errors:
+        return None
+    (key, message), rest = errors[0], errors[1:]
+    return key, message + (" (also: {})".format(", ".join(k for k, _ in rest)) if rest else "")
 
 
 def validate(config: Dict[str, Any]) -> Dict[str, Any]:
-    mode = _get(config, "mode")
-    if mode not in MODES:
-        raise PipelineConfigError(
-            "mode", "must be one of {} (got {!r})".format(", ".join(MODES), mode), "pick one"
-        )
-    cloud = mode != "local"
-    for name in ("rawPrefix", "cleanPrefix", "reportsPrefix", "quarantinePrefix"):
-        _location(config, "data." + name, cloud)
-    _location(config, "jobs.cleanJob", cloud)
-    _location(config, "jobs.trainJob", cloud)
-    for name in (
-        "retries",
-        "retryDelayMinutes",
-        "jobTimeoutMinutes",
-        "clusterTimeoutMinutes",
-        "dagRunTimeoutMinutes",
-    ):
-        value = _get(config, name)
-        if not isinstance(value, int) or value < 0:
-            raise PipelineConfigError(name, f"must be a whole number >= 0 (got {value!r})", "fix the value")
-    for name in (
-        "model",
-        "trainStart",
-        "trainDays",
-        "delayDays",
-        "testDays",
-        "experiment",
-        "registeredModel",
-    ):
-        _get(config, "training." + name)
-    _get(config, "mlflow.trackingUri")
-    _get(config, "mlflow.uiUrl")
-    if cloud:
-        # The cluster's driver reads its MLflow login from there; local mode uses this process's environment.
-        _location(config, "mlflow.credentialsUri", cloud=True)
-        _get(config, "dataproc.spec.bucket")
-        if mode == "persistent":
-            _get(config, "dataproc.clusterId")
-    else:
-        for name in ("sparkSubmit", "python"):
-            _location(config, "local." + name, cloud=False)
-        _get(config, "local.master")
+    refused = refusal(config)
+    if refused:
+        fix = f"re-render pipeline.json with `pulumi up`, or make it match {SCHEMA_FILE.name}"
+        raise PipelineConfigError(refused[0], refused[1], fix)
     return config
 
 

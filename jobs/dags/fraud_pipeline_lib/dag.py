@@ -10,12 +10,14 @@ The mode of the rendered pipeline.json decides where Spark runs:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict
+from dataclasses import dataclass
+from typing import Any, Dict, List
 
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param, TriggerRule
 
 from fraud_pipeline_lib import mlflow_link
+from fraud_pipeline_lib.config import RUN_WINDOW, location_pointer, schema_at
 from fraud_pipeline_lib.plan import plan_run
 
 DAG_ID = "fraud_pipeline"
@@ -35,69 +37,75 @@ def _fail_if_any_failed() -> None:
 
 
 def _params(config: Dict[str, Any]) -> Dict[str, Param]:
-    training = config["training"]
-    days = {"type": "integer", "minimum": 1, "maximum": 365}
-    return {
-        "input_prefix": Param(
-            config["data"]["rawPrefix"], type="string", minLength=1, description="raw .txt files"
-        ),
-        "train_start": Param(training["trainStart"], type="string", pattern=r"^\d{4}-\d{2}-\d{2}$"),
-        "train_days": Param(training["trainDays"], **days),
-        "delay_days": Param(training["delayDays"], type="integer", minimum=0, maximum=365),
-        "test_days": Param(training["testDays"], **days),
-    }
+    """Run parameters, keyed and limited as the contract's runParams (pipeline.schema.json), defaults from
+    pipeline.json; inputPrefix takes the location rule of the mode."""
+    location = schema_at(location_pointer(config["mode"]))
+    params = {"inputPrefix": Param(config["data"]["rawPrefix"], **location)}
+    for name, fragment in schema_at(RUN_WINDOW)["properties"].items():
+        params[name] = Param(config["training"][name], **fragment)
+    return params
 
 
-def _spark_tasks(config: Dict[str, Any], plan: PythonOperator, cluster_id: Any) -> tuple:
+# The pipeline's jobs in run order: the DAG's Spark tasks in every mode are built from this table; the mode
+# only picks the operator and whether a cluster is created and deleted around the chain.
+@dataclass(frozen=True)
+class PipelineJob:
+    task_id: str
+    job_name: str
+    application: str
+    """Key of the entry file under pipeline.json `jobs`."""
+    args: str
+    """Key of the job's arguments in the plan task's output."""
+
+
+PIPELINE_JOBS = (
+    PipelineJob("clean", "fraud-clean", "cleanJob", "clean_args"),
+    PipelineJob("train", "fraud-train", "trainJob", "train_args"),
+)
+
+
+def _spark_tasks(config: Dict[str, Any], plan: PythonOperator, cluster_id: Any) -> List[Any]:
     jobs, mode = config["jobs"], config["mode"]
-    timeout = dt.timedelta(minutes=config["jobTimeoutMinutes"])
     if mode == "local":
         from fraud_pipeline_lib.local_spark import LocalSparkSubmitOperator
 
         local = config["local"]
-        common: Dict[str, Any] = dict(
-            conf=local.get("conf", {}),
-            spark_submit=local["sparkSubmit"],
-            python=local["python"],
-            master=local["master"],
-            py_files=jobs["pyFiles"],
-        )
-        clean = LocalSparkSubmitOperator(
-            task_id="clean",
-            application=jobs["cleanJob"],
-            application_args=plan.output["clean_args"],
-            **common,
-        )
-        train = LocalSparkSubmitOperator(
-            task_id="train",
-            application=jobs["trainJob"],
-            application_args=plan.output["train_args"],
-            **common,
-        )
-        return clean, train
+        return [
+            LocalSparkSubmitOperator(
+                task_id=job.task_id,
+                application=jobs[job.application],
+                application_args=plan.output[job.args],
+                conf=local.get("conf", {}),
+                spark_submit=local["sparkSubmit"],
+                python=local["python"],
+                master=local["master"],
+                py_files=jobs["pyFiles"],
+            )
+            for job in PIPELINE_JOBS
+        ]
     from fraud_pipeline_lib.dataproc import PysparkJobOperator
 
-    cloud: Dict[str, Any] = dict(
-        cluster_id=cluster_id,
-        cluster_bucket=config["dataproc"]["spec"]["bucket"],
-        python_file_uris=jobs["pyFiles"],
-        execution_timeout=timeout,
-    )
-    clean = PysparkJobOperator(
-        task_id="clean",
-        name="fraud-clean",
-        main_python_file_uri=jobs["cleanJob"],
-        args=plan.output["clean_args"],
-        **cloud,
-    )
-    train = PysparkJobOperator(
-        task_id="train",
-        name="fraud-train",
-        main_python_file_uri=jobs["trainJob"],
-        args=plan.output["train_args"],
-        **cloud,
-    )
-    return clean, train
+    dataproc = config["dataproc"]
+    return [
+        PysparkJobOperator(
+            task_id=job.task_id,
+            name=job.job_name,
+            main_python_file_uri=jobs[job.application],
+            args=plan.output[job.args],
+            # Deploy mode and driver/executor sizes from the data hosts' preset (infra/dataproc/sizing.ts).
+            properties=dataproc["jobProperties"][job.task_id],
+            cluster_id=cluster_id,
+            cluster_bucket=dataproc["spec"]["bucket"],
+            python_file_uris=jobs["pyFiles"],
+            execution_timeout=dt.timedelta(minutes=config["jobTimeoutMinutes"]),
+        )
+        for job in PIPELINE_JOBS
+    ]
+
+
+def _chain(tasks: List[Any]) -> None:
+    for upstream, downstream in zip(tasks, tasks[1:]):
+        upstream >> downstream
 
 
 def _create_cluster(config: Dict[str, Any], plan: PythonOperator) -> Any:
@@ -173,7 +181,7 @@ def build_dag(config: Dict[str, Any]) -> DAG:
             from fraud_pipeline_lib.dataproc import DeleteRunClusterOperator, verify_cluster_gone
 
             create = _create_cluster(config, plan)
-            clean, train = _spark_tasks(config, plan, create.output)
+            jobs = _spark_tasks(config, plan, create.output)
             spec = config["dataproc"]["spec"]
             delete = DeleteRunClusterOperator(
                 task_id="delete_cluster",
@@ -194,11 +202,10 @@ def build_dag(config: Dict[str, Any]) -> DAG:
                 python_callable=_fail_if_any_failed,
                 trigger_rule=TriggerRule.ONE_FAILED,
             )
-            plan >> create >> clean >> train >> report
-            [create, clean, train, report] >> delete >> verify
-            [plan, create, clean, train, report, delete, verify] >> watcher
+            _chain([plan, create, *jobs, report])
+            [create, *jobs, report] >> delete >> verify
+            [plan, create, *jobs, report, delete, verify] >> watcher
         else:
             cluster_id = config["dataproc"]["clusterId"] if mode == "persistent" else None
-            clean, train = _spark_tasks(config, plan, cluster_id)
-            plan >> clean >> train >> report
+            _chain([plan, *_spark_tasks(config, plan, cluster_id), report])
     return dag

@@ -6,10 +6,11 @@ created or a job is submitted, and every output of a run goes under <prefix>/<ru
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from typing import Any, Dict, List
+
+from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
 
 
 class ParamError(ValueError):
@@ -27,54 +28,38 @@ def cluster_name(run_id: str) -> str:
     return "fraud-pipeline-" + hashlib.sha256(run_id.encode()).hexdigest()[:16]
 
 
-def _check_params(config: Dict[str, Any], params: Dict[str, Any]) -> None:
-    prefix = str(params["input_prefix"])
-    cloud = config["mode"] != "local"
-    if cloud and not prefix.startswith("s3a://"):
-        raise ParamError(
-            "input_prefix",
-            "must be an s3a:// URI in {} mode (got {!r})".format(config["mode"], prefix),
-            "use s3a://<raw bucket>/<prefix>",
-        )
-    if not cloud and not prefix.startswith("/"):
-        raise ParamError(
-            "input_prefix",
-            f"must be an absolute local path in local mode (got {prefix!r})",
-            "use /path/to/raw",
-        )
-    try:
-        dt.date.fromisoformat(str(params["train_start"]))
-    except ValueError as error:
-        raise ParamError(
-            "train_start",
-            "must be a date YYYY-MM-DD (got {!r})".format(params["train_start"]),
-            "use 2019-09-01",
-        ) from error
-    for name in ("train_days", "delay_days", "test_days"):
-        value = params[name]
-        if not isinstance(value, int) or value < (0 if name == "delay_days" else 1):
-            raise ParamError(name, f"must be a positive whole number of days (got {value!r})", "use 7")
+def check_params(config: Dict[str, Any], params: Dict[str, Any]) -> None:
+    """The run's parameters against the contract's runParams, inputPrefix as a location of the config's mode.
+    Same schema as the Params' own checks, plus what those miss: Airflow keeps unknown keys silently."""
+    refused = refusal(dict(params), RUN_PARAMS)
+    if refused is None:
+        location = refusal(params["inputPrefix"], location_pointer(config["mode"]))
+        refused = location and ("inputPrefix", location[1])
+    if refused:
+        raise ParamError(refused[0], refused[1], f"trigger with keys and values that match {RUN_PARAMS}")
 
 
 def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dict[str, Any]:
-    _check_params(config, params)
+    check_params(config, params)
     key = run_key(run_id)
     data, training = config["data"], config["training"]
     clean_output = "{}/{}".format(data["cleanPrefix"].rstrip("/"), key)
     reports = "{}/{}".format(data["reportsPrefix"].rstrip("/"), key)
     clean_report = reports + "/clean_report.json"
     clean_args: List[str] = [
-        "--input", str(params["input_prefix"]),
+        "--input", str(params["inputPrefix"]),
         "--output", clean_output,
         "--report", clean_report,
         "--quarantine", "{}/{}".format(data["quarantinePrefix"].rstrip("/"), key),
     ]  # fmt: skip
     train_args: List[str] = [
         "--input", clean_output,
-        "--train-start", str(params["train_start"]),
-        "--train-days", str(params["train_days"]),
-        "--delay-days", str(params["delay_days"]),
-        "--test-days", str(params["test_days"]),
+        "--train-start", str(params["trainStart"]),
+        "--train-days", str(params["trainDays"]),
+        "--delay-days", str(params["delayDays"]),
+        "--test-days", str(params["testDays"]),
+        "--validation-folds", str(training["validationFolds"]),
+        "--delay-sweep", ",".join(str(days) for days in training["delaySweepDays"]),
         "--model", training["model"],
         "--metrics-out", reports + "/metrics.json",
         "--mlflow-uri", config["mlflow"]["trackingUri"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import time
@@ -11,6 +10,7 @@ from typing import List, Optional
 
 from fraud_jobs.clean.job import DEFAULT_EPOCH, DEFAULT_MAX_TERMINAL_ID, run_cleaning
 from fraud_jobs.clean.report import build_report, report_json, summary_text
+from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int
 from fraud_jobs.common.storage import hadoop_path, is_local, normalised, write_text
 
 INPUT_HINT = "pass the directory holding the raw .txt files"
@@ -22,27 +22,6 @@ SESSION_SETTINGS = {
     # 8-byte timestamps instead of the deprecated INT96 default: smaller files, read by every Spark >= 3.0.
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
 }
-
-
-class UsageError(Exception):
-    """Bad arguments: reported with the option name and the fix, before Spark touches anything."""
-
-
-def _epoch(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,9 +38,9 @@ def parser() -> argparse.ArgumentParser:
         "--quarantine", help="where malformed lines go (JSON by source file); default <output>-quarantine"
     )
     p.add_argument(
-        "--epoch", type=_epoch, default=DEFAULT_EPOCH, help="origin of tx_time_seconds (YYYY-MM-DD)"
+        "--epoch", type=date_arg, default=DEFAULT_EPOCH, help="origin of tx_time_seconds (YYYY-MM-DD)"
     )
-    p.add_argument("--max-terminal-id", type=_non_negative, default=DEFAULT_MAX_TERMINAL_ID)
+    p.add_argument("--max-terminal-id", type=non_negative_int, default=DEFAULT_MAX_TERMINAL_ID)
     return p
 
 

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from typing import Dict, List, Optional
 
+from fraud_jobs.common.cli_args import date_arg
+
 from .presets import PRESETS, ConfigError, preset_config
 from .run import generate
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _rate(text: str) -> tuple:
@@ -39,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--customers", type=int, metavar="N")
     parser.add_argument("--terminals", type=int, metavar="N")
     parser.add_argument("--days", type=int, metavar="N")
-    parser.add_argument("--start", type=_date, metavar="YYYY-MM-DD", help="first day and seconds origin")
+    parser.add_argument("--start", type=date_arg, metavar="YYYY-MM-DD", help="first day and seconds origin")
     parser.add_argument("--manifest", metavar="FILE", help="write the defect manifest JSON here")
     parser.add_argument(
         "--defect-rate",

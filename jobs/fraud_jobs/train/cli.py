@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
 import os
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
+from fraud_jobs.common.cli_args import UsageError, date_arg, positive_int
 from fraud_jobs.common.storage import is_local, normalised, read_text, write_text
 from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
 from fraud_jobs.train.credentials import CredentialsError, load_mlflow_credentials
@@ -24,30 +24,6 @@ TRAINING_SPARK_CONF = {
     # Scores go to the driver as pandas; Arrow makes that fast.
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
-
-
-class UsageError(Exception):
-    """Bad arguments: reported with the option name and the fix, before Spark or MLflow start."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _int_at_least(minimum: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
-        return value
-
-    return parse
 
 
 def _fraction(text: str) -> float:
@@ -100,10 +76,12 @@ def parser() -> argparse.ArgumentParser:
         description="Train and evaluate a fraud model on cleaned Parquet with the handbook's protocol.",
     )
     p.add_argument("--input", required=True, help="cleaned Parquet dataset (local, hdfs://, s3a://)")
-    p.add_argument("--train-start", required=True, type=_date, help="first training day, YYYY-MM-DD")
-    p.add_argument("--train-days", type=_int_at_least(1), default=7)
-    p.add_argument("--delay-days", type=_int_at_least(0), default=7, help="label delay = gap before the test")
-    p.add_argument("--test-days", type=_int_at_least(1), default=7)
+    p.add_argument("--train-start", required=True, type=date_arg, help="first training day, YYYY-MM-DD")
+    p.add_argument("--train-days", type=positive_int, default=7)
+    # At least 1, as pipeline.schema.json's delayDays: labels never arrive the same day, and with 0 the
+    # terminal features would read labels no production scorer has.
+    p.add_argument("--delay-days", type=positive_int, default=7, help="label delay = gap before the test")
+    p.add_argument("--test-days", type=positive_int, default=7)
     p.add_argument("--model", required=True, choices=sorted(MODELS))
     p.add_argument("--metrics-out", required=True, help="metrics JSON file (local, hdfs://, s3a://)")
     p.add_argument("--mlflow-uri", help="MLflow tracking URI; without it nothing is logged")
@@ -131,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
         help="weight of a fraud row in the loss: a number (default 1, the book's unweighted fit, which gave "
         "the best average precision on the handbook data) or 'balanced' (legit / fraud count)",
     )
-    p.add_argument("--validation-folds", type=_int_at_least(1), default=1, help="folds for the threshold")
+    p.add_argument("--validation-folds", type=positive_int, default=1, help="folds for the threshold")
     p.add_argument("--max-fpr", type=_fraction, default=MAX_FPR, help="FPR the threshold keeps on validation")
     p.add_argument(
         "--delay-sweep", type=_delays, default=DELAY_SWEEP_DAYS, help="label delays to report FNR/FPR for"

@@ -109,6 +109,8 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
                 "trainDays": 7,
                 "delayDays": 7,
                 "testDays": 7,
+                "validationFolds": 1,
+                "delaySweepDays": [1, 3, 7],
                 "experiment": EXPERIMENT,
                 "registeredModel": "fraud-dag-e2e-model",
             },

@@ -7,11 +7,11 @@ from conftest import rendered_config
 from fraud_pipeline_lib.plan import ParamError, cluster_name, plan_run
 
 PARAMS = {
-    "input_prefix": "s3a://raw/raw",
-    "train_start": "2019-09-01",
-    "train_days": 7,
-    "delay_days": 7,
-    "test_days": 7,
+    "inputPrefix": "s3a://raw/raw",
+    "trainStart": "2019-10-12",
+    "trainDays": 7,
+    "delayDays": 7,
+    "testDays": 7,
 }
 RUN_ID = "manual__2026-11-26T18:00:00+00:00"
 
@@ -28,6 +28,9 @@ def test_every_output_goes_under_the_run_key():
     assert train["--register"] == config["training"]["registeredModel"]
     assert train["--quality-report"] == clean["--report"]
     assert train["--mlflow-uri"] == config["mlflow"]["trackingUri"]
+    # The windows the job adds before trainStart come from pipeline.json, as the config check counted them.
+    assert train["--validation-folds"] == str(config["training"]["validationFolds"])
+    assert train["--delay-sweep"] == ",".join(map(str, config["training"]["delaySweepDays"]))
 
 
 def test_cluster_name_is_stable_per_run_and_valid():
@@ -38,9 +41,12 @@ def test_cluster_name_is_stable_per_run_and_valid():
 @pytest.mark.parametrize(
     ("change", "param"),
     [
-        ({"input_prefix": "/local/raw"}, "input_prefix"),
-        ({"train_start": "2019-13-01"}, "train_start"),
-        ({"train_days": 0}, "train_days"),
+        ({"inputPrefix": "/local/raw"}, "inputPrefix"),
+        ({"trainStart": "2019-13-01"}, "trainStart"),
+        ({"trainDays": 0}, "trainDays"),
+        ({"delayDays": 0}, "delayDays"),
+        # The old spelling: Airflow would keep it as an extra param and the run would use the defaults.
+        ({"train_start": "2019-10-12"}, "train_start"),
     ],
 )
 def test_bad_parameters_are_refused_with_their_name(change, param):

@@ -6,9 +6,10 @@ import json
 
 import pytest
 from airflow.sdk import TriggerRule
+from airflow.sdk.exceptions import ParamValidationError
 from conftest import rendered_config
-from fraud_pipeline_lib.config import PipelineConfigError, validate
-from fraud_pipeline_lib.dag import build_dag
+from fraud_pipeline_lib.config import RUN_PARAMS, PipelineConfigError, schema_at, validate
+from fraud_pipeline_lib.dag import PIPELINE_JOBS, build_dag
 from fraud_pipeline_lib.plan import plan_run
 
 # Stack Data Proc defaults (infra/config/dataproc.ts DATAPROC_DEFAULTS): the rendered spec must carry them.
@@ -148,7 +149,7 @@ def test_a_bad_config_names_the_field():
         validate(config)
     del config["dataproc"]
     config["data"]["rawPrefix"] = "s3a://bucket/raw"
-    with pytest.raises(PipelineConfigError, match=r"dataproc\.spec\.bucket"):
+    with pytest.raises(PipelineConfigError, match=r"pipeline config dataproc: .*required"):
         validate(config)
 
 
@@ -187,3 +188,36 @@ def test_a_cloud_config_without_the_credentials_location_names_the_field():
     del config["mlflow"]["credentialsUri"]
     with pytest.raises(PipelineConfigError, match=r"mlflow\.credentialsUri"):
         validate(config)
+
+
+@pytest.mark.parametrize("mode", ["persistent", "ephemeral", "local"])
+def test_every_mode_builds_its_spark_chain_from_the_jobs_table(mode):
+    config = rendered_config(mode)
+    dag = build_dag(config)
+    ids = [job.task_id for job in PIPELINE_JOBS]
+    for upstream, downstream in zip(ids, ids[1:]):
+        assert downstream in dag.get_task(upstream).downstream_task_ids
+    for job in PIPELINE_JOBS:
+        task = dag.get_task(job.task_id)
+        if mode == "local":
+            assert task.application == config["jobs"][job.application]
+            continue
+        assert task.main_python_file_uri == config["jobs"][job.application]
+        # Sizes rendered from the data hosts' preset reach the job, in cluster deploy mode.
+        assert task.properties == config["dataproc"]["jobProperties"][job.task_id]
+        assert task.properties["spark.submit.deployMode"] == "cluster"
+        assert "spark.driver.memory" in task.properties
+
+
+@pytest.mark.parametrize("mode", ["persistent", "local"])
+def test_run_params_take_their_names_and_limits_from_the_contract(mode):
+    dag = build_dag(rendered_config(mode))
+    assert sorted(dag.params.keys()) == sorted(schema_at(RUN_PARAMS)["properties"])
+    assert dag.params.get_param("delayDays").schema["minimum"] == 1
+    with pytest.raises(ParamValidationError):
+        dag.params.get_param("delayDays").resolve(0)
+    with pytest.raises(ParamValidationError):
+        dag.params.get_param("trainStart").resolve("2019-13-01")
+    location = "/data/raw" if mode == "persistent" else "s3a://raw/raw"
+    with pytest.raises(ParamValidationError):
+        dag.params.get_param("inputPrefix").resolve(location)

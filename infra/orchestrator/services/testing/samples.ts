@@ -1,7 +1,9 @@
 // Sample inputs shared by the snapshot tests and render-samples.ts (which feeds the DAG tests): the stack's
 // default Data Proc config, the VM's real directory table, and sentinel secrets that must surface only in
 // the secret files.
-import { parseDataproc } from "../../../config/dataproc";
+import { DATAPROC_DEFAULTS, parseDataproc } from "../../../config/dataproc";
+import { RUN_PROTOCOL } from "../../../config/run-window";
+import { jobSparkProperties } from "../../../dataproc/sizing";
 import { ORCHESTRATOR_PATHS } from "../../paths";
 import { ServiceSecrets, ServicesInput } from "../inputs";
 import { clusterSpecOf, PipelineConfigInput } from "../pipeline-config";
@@ -62,9 +64,9 @@ export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): Pipel
             quarantinePrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/quarantine",
         },
         jobs: { cleanJob: `${CODE}/entrypoints/clean_job.py`, trainJob: `${CODE}/entrypoints/train_job.py`, pyFiles: [`${CODE}/fraud_jobs.zip`] },
-        training: { model: "random_forest", trainStart: "2019-09-01", trainDays: 7, delayDays: 7, testDays: 7, experiment: "fraud-detection", registeredModel: "fraud-detector" },
+        training: { model: "random_forest", trainStart: "2019-10-12", trainDays: 7, delayDays: 7, testDays: 7, ...RUN_PROTOCOL, experiment: "fraud-detection", registeredModel: "fraud-detector" },
         mlflow: { trackingUri: "http://10.128.0.10:5000", uiUrl: "http://10.128.0.10:5000", credentialsUri: `${CODE}/secrets/mlflow-client.json` },
-        dataproc: mode === "persistent" ? { clusterId: "c9qexamplecluster", spec } : { spec },
+        dataproc: { ...(mode === "persistent" ? { clusterId: "c9qexamplecluster" } : {}), spec, jobProperties: jobSparkProperties(DATAPROC_DEFAULTS.data) },
     };
 }
 

@@ -5,11 +5,13 @@ Runs where the Airflow CLI runs (on the orchestrator VM through `docker compose 
 Idempotent: run ids are `<run-prefix>-<attempt>`. If a run with the prefix already succeeded,
 nothing is triggered; if one is queued or running, it is waited on; otherwise a new attempt starts.
 So re-running after a timeout waits for the same run, and a re-run after a failure retries.
-The run configuration (JSON, no secrets) comes from stdin.
+The run configuration (a JSON object, no secrets) comes from stdin: the DAG's run parameters, keyed and
+limited as $defs/runParams of the DAG's pipeline.schema.json. Pulumi checks it against that schema before
+deploying and the DAG checks it again when the run starts; this script only passes it on.
 
 Usage: run_pipeline.py --dag fraud_pipeline --run-prefix provision-ab12cd34 \
          --airflow "docker compose -f /opt/fraud-mlops/docker-compose.yml exec -T airflow-scheduler airflow" \
-         --logs-dir /opt/fraud-mlops/logs --timeout-seconds 3600 < conf.json
+         --logs-dir /opt/fraud-mlops/logs --timeout-seconds 3600 <<< '{"trainStart": "2019-10-12"}'
 """
 
 from __future__ import annotations
@@ -168,9 +170,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     conf = sys.stdin.read().strip() or "{}"
     try:
-        json.loads(conf)
+        parsed = json.loads(conf)
     except ValueError as err:
         print(f"error: the run configuration on stdin is not JSON ({err})", file=sys.stderr)
+        return 2
+    if not isinstance(parsed, dict):
+        print('error: the run configuration on stdin must be a JSON object such as {"trainDays": 7}', file=sys.stderr)
         return 2
     try:
         run(args, conf)

@@ -169,6 +169,13 @@ def test_bad_arguments_fail_before_airflow_is_called():
         text=True,
     )
     assert conf.returncode == 2 and "not JSON" in conf.stderr
+    listed = subprocess.run(
+        [sys.executable, SCRIPT, "--dag", "d", "--run-prefix", "p", "--airflow", "/nonexistent", "--logs-dir", "/tmp"],
+        input='["trainDays", 7]',
+        capture_output=True,
+        text=True,
+    )
+    assert listed.returncode == 2 and "must be a JSON object" in listed.stderr
 
 
 def test_choose_run_and_masking_rules():
