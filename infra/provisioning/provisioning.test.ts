@@ -64,7 +64,16 @@ describe("Provisioning (mocks)", function () {
         assert.deepStrictEqual(seeds(byDates), ["seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20", "seed-2019-12-20"]);
         assert.deepStrictEqual(seeds(destroyable), ["seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21"]);
         const create = String(named(byDates, "seed-2019-10-21").inputs.create);
-        assert.match(create, /seed_raw\.py --source-bucket mlops-data --source-prefix fraud-data\/ --target-bucket fraud-mlops-dev-raw-test --target-prefix raw\/ --file 2019-10-21\.txt$/);
+        assert.match(create, /seed_raw\.py --source s3:\/\/mlops-data\/fraud-data\/ --source s3:\/\/otus-mlops-source-data\/ --target-bucket fraud-mlops-dev-raw-test --target-prefix raw\/ --file 2019-10-21\.txt$/);
+    });
+
+    it("the seed probes the public copies in order by default; seed.sourceBucket/sourcePrefix name the only one", async () => {
+        const own = await run({ "fraud-mlops:seed": { sourceBucket: "my-copy", sourcePrefix: "fraud/" } });
+        const create = String(named(own, "seed-2019-08-22").inputs.create);
+        assert.match(create, /seed_raw\.py --source s3:\/\/my-copy\/fraud\/ --target-bucket /);
+        // Where from is not what: another source re-runs the idempotent copy but never replaces (deletes) it.
+        assert.deepStrictEqual(named(own, "seed-2019-08-22").inputs.triggers, named(defaults, "seed-2019-08-22").inputs.triggers);
+        assert.notDeepStrictEqual(named(own, "run-pipeline").inputs.triggers, named(defaults, "run-pipeline").inputs.triggers);
     });
 
     it("deletes a seeded copy only when storage.allowDataDestroy allows it, and deletes before a replacement", () => {
@@ -76,10 +85,19 @@ describe("Provisioning (mocks)", function () {
 
     it("the run step depends on seed, code, orchestrator and cluster; the deploy on cloud-init", () => {
         assert.deepStrictEqual(deps(named(destroyable, "run-pipeline")).sort(),
-            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21"]);
+            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "storage-data-key-user", "storage-storage-editor"]);
         assert.ok(deps(named(defaults, "deploy-orchestrator")).includes("wait-cloud-init"));
         assert.deepStrictEqual(deps(named(defaults, "wait-cloud-init")).sort(),
             ["vm-script-deploy-orchestrator-py", "vm-script-run-pipeline-py", "vm-script-wait-cloud-init-sh"]);
+    });
+
+    it("every step that touches a bucket or the cluster depends on the storage and KMS grants", () => {
+        const grants = ["storage-storage-editor", "storage-data-key-user"];
+        const touching = commands(destroyable).filter((r) => /^(seed-|deploy-job-code$|deploy-orchestrator$|run-pipeline$)/.test(r.name));
+        assert.strictEqual(touching.length, 3 + 3, touching.map((r) => r.name).join(", "));
+        for (const resource of touching) {
+            for (const grant of grants) assert.ok(deps(resource).includes(grant), `${resource.name} does not depend on ${grant}: ${deps(resource).join(", ")}`);
+        }
     });
 
     it("pipeline.runOnUp: false removes the run step and nothing else", () => {
