@@ -162,6 +162,13 @@ describe("Provisioning (mocks)", function () {
         assert.deepStrictEqual(bundle.health.map((h: { name: string }) => h.name), ["airflow", "mlflow"]);
     });
 
+    it("the run waits for Airflow to parse the very DAG file the deploy writes", () => {
+        const bundle = JSON.parse(String(named(defaults, "deploy-orchestrator").inputs.stdin));
+        const dagFile = String(named(defaults, "run-pipeline").inputs.create).match(/--dag-file (\S+)/)?.[1];
+        assert.strictEqual(dagFile, "/opt/fraud-mlops/airflow/dags/fraud_pipeline.py");
+        assert.ok(bundle.files.some((f: { path: string }) => f.path === dagFile));
+    });
+
     it("rejects a run window outside the seeded days, naming the key", async () => {
         const result = await runProgram({ program: PROGRAM, overrides: {
             "fraud-mlops:sshPrivateKey": TEST_PRIVATE_KEY,
