@@ -13,7 +13,7 @@ import * as command from "@pulumi/command";
 import { PipelineRunConfig, runParams } from "../config/pipeline-run";
 import { ProvisioningConfig, SeedConfig, SeedSource } from "../config/seed";
 import { dagFiles, healthChecks, OrchestratorBundle, publicBundleHash, renderBundle, runPrefix, VmFile } from "./bundle";
-import { hashTree, readTree, sha256 } from "./files";
+import { fileHashes, hashTree, readTree, sha256 } from "./files";
 import { mlflowCredentialsKey } from "./services";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -112,15 +112,17 @@ export class Provisioning extends pulumi.ComponentResource {
             deleteBeforeReplace: true,
         }));
 
-        // 2. Job code, content-addressed: the trigger is the hash of every file the upload reads.
-        const jobsHash = hashTree({ ...readTree(path.join(REPO_ROOT, "jobs", "fraud_jobs")), ...prefixKeys("entrypoints/", readTree(path.join(REPO_ROOT, "jobs", "entrypoints"))) });
+        // 2. Job code, content-addressed: the triggers carry the hash of every file the upload reads, by
+        // name, so `pulumi preview --diff` (and the PR preview) names the job files that change.
+        const jobFiles = { ...prefixKeys("fraud_jobs/", readTree(path.join(REPO_ROOT, "jobs", "fraud_jobs"))), ...prefixKeys("entrypoints/", readTree(path.join(REPO_ROOT, "jobs", "entrypoints"))) };
+        const jobsHash = hashTree(jobFiles);
         const codeScriptHash = hashTree({ "deploy_code.py": local["deploy_code.py"], "s3_env.py": local["s3_env.py"] });
         // The login travels as a secret variable; its hash (secret too) re-uploads it when the password rotates.
         const credentials = pulumi.secret(args.mlflowClientCredentials);
         const code = new command.local.Command("deploy-job-code", {
             create: pulumi.interpolate`${py} ${LOCAL_SCRIPTS}/deploy_code.py --bucket ${args.codeBucket} --prefix ${settings.codePrefix} --jobs-dir jobs --mlflow-credentials-key ${mlflowCredentialsKey(settings.codePrefix)}`,
             environment: { ...s3Env, MLFLOW_CLIENT_CREDENTIALS: credentials },
-            triggers: [jobsHash, codeScriptHash, pulumi.secret(credentials.apply(sha256))],
+            triggers: [fileHashes(jobFiles), codeScriptHash, pulumi.secret(credentials.apply(sha256))],
         }, { parent: this, customTimeouts: TIMEOUTS.code, dependsOn: args.grants });
 
         // 3. Orchestrator: scripts to the VM, wait for cloud-init, install files, compose up, health.

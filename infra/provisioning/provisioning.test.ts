@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { OfflineResource, OfflineResult, runProgram } from "../../tools/offline";
+import { fileHashes } from "./files";
 import { SENTINELS, TEST_PRIVATE_KEY } from "./testing/fixtures";
 
 const PROGRAM = path.join(__dirname, "testing", "program.ts");
@@ -112,6 +113,17 @@ describe("Provisioning (mocks)", function () {
         }
         const runTriggers = named(defaults, "run-pipeline").inputs.triggers as string[];
         assert.strictEqual(runTriggers.filter((t) => HASH.test(t)).length, 6, "code, DAG, pipeline config, seed set, window, script");
+    });
+
+    it("the code step's triggers name every job file with its hash, so a preview shows which file changes", () => {
+        const [perFile] = named(defaults, "deploy-job-code").inputs.triggers as [Record<string, string>];
+        const names = Object.keys(perFile);
+        assert.ok(names.includes("fraud_jobs/__init__.py") && names.some((n) => n.startsWith("entrypoints/")), names.join(", "));
+        assert.ok(!names.some((n) => n.includes("__pycache__")));
+        for (const name of names) assert.match(perFile[name], HASH, name);
+        const changed = fileHashes({ "fraud_jobs/a.py": "x", "fraud_jobs/b.py": "y" });
+        const edited = fileHashes({ "fraud_jobs/a.py": "x", "fraud_jobs/b.py": "y2" });
+        assert.deepStrictEqual(Object.keys(changed).filter((k) => changed[k] !== edited[k]), ["fraud_jobs/b.py"]);
     });
 
     it("the run re-triggers when the seeded input set or the window changes, not otherwise", async () => {
