@@ -189,13 +189,13 @@ def test_choose_run_and_masking_rules():
     assert run_pipeline.parse_json_output('2026 [warning] x\n[{"a": 1}]\n') == [{"a": 1}]
 
 
-def add_dag(env, dag_id, extra_import=""):
+def add_dag(env, dag_id, extra_line=""):
     """A copy of the probe DAG under another id (and file), written as a deploy would: Airflow has not seen it."""
     folder = Path(env["AIRFLOW__CORE__DAGS_FOLDER"])
     source = (folder / "provisioning_probe.py").read_text().replace('"provisioning_probe"', f'"{dag_id}"')
     path = folder / f"{dag_id}.py"
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(extra_import + source)
+    tmp.write_text(source + extra_line)
     tmp.replace(path)
     return path
 
@@ -213,12 +213,14 @@ def test_waits_until_a_new_dag_is_parsed_then_triggers(airflow):
     args = trigger_args(airflow, "late", dag="provisioning_late")
     pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
     process = subprocess.Popen(args, env=airflow, text=True, **pipes)
-    time.sleep(30)
+    process.stdin.write("{}")
+    process.stdin.close()
+    first_line = process.stdout.readline()  # the script's first word, while the DAG is still hidden
     ignore.unlink()
-    stdout, stderr = process.communicate("{}", timeout=400)
-    result = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+    stdout, stderr = process.communicate(timeout=400)
+    result = subprocess.CompletedProcess(args, process.returncode, first_line + stdout, stderr)
+    assert first_line.startswith("waiting for Airflow to parse provisioning_late: not in Airflow's database yet")
     assert result.returncode == 0, result.stderr
-    assert "waiting for Airflow to parse provisioning_late: not in Airflow's database yet" in result.stdout
     assert "run late-1: success" in result.stdout
 
 
@@ -228,7 +230,7 @@ def test_waits_until_a_changed_dag_file_is_parsed_again(airflow):
     assert first.returncode == 0, first.stderr
     # A new version whose change Airflow cannot have parsed yet: its file time lies 45 s ahead (a fresh
     # write would race with the parser).
-    add_dag(airflow, "provisioning_changed", extra_import="# a new version of the DAG\n")
+    add_dag(airflow, "provisioning_changed", extra_line="# a new version of the DAG\n")
     ahead = time.time() + 45
     os.utime(path, (ahead, ahead))
     again = run_dag(airflow, "changed-b", "provisioning_changed")
@@ -239,7 +241,7 @@ def test_waits_until_a_changed_dag_file_is_parsed_again(airflow):
 
 
 def test_an_import_error_fails_within_the_parse_bound_naming_the_file(airflow):
-    path = add_dag(airflow, "provisioning_broken", extra_import="import not_a_module_of_this_test\n")
+    path = add_dag(airflow, "provisioning_broken", extra_line="import not_a_module_of_this_test\n")
     try:
         started = time.monotonic()
         result = run_dag(airflow, "broken", "provisioning_broken", parse_timeout=60)
