@@ -103,7 +103,8 @@ def with_access_wait(
     try:
         return tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_access_denied),
-            stop=tenacity.stop_after_delay(wait_seconds),
+            # Never sleeps past the bound: the last attempt starts before wait_seconds have passed.
+            stop=tenacity.stop_before_delay(wait_seconds),
             wait=tenacity.wait_exponential(multiplier=1, min=1, max=30),
             before_sleep=note,
         )(operation, *args, **kwargs)
