@@ -114,6 +114,8 @@ const provisioning = services ? new Provisioning("provisioning", {
     codeBucket: storage.bucketNames.code,
     storageAccessKeyId: identity.storageAccessKeyId,
     storageSecretKey: identity.storageSecretKey,
+    // The storage and KMS grants (and the cluster/VM roles the run uses): the steps wait for them.
+    grants: identity.grants,
     mlflowClientCredentials: services.mlflowClientCredentials,
     vm: { publicIp: vm.publicIp, instanceId: vm.instanceId, user: VM_USER },
     orchestrator: { ...VM_LAYOUT, files: services.files, secretFiles: services.secretFiles, airflowPort: PORTS.airflow, mlflowPort: PORTS.mlflow },

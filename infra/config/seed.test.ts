@@ -15,8 +15,19 @@ describe("seed and provisioning config", () => {
         assert.strictEqual(names[39], "2022-11-04.txt");
     });
 
-    it("defaults to the three files the default run window needs, from the course bucket", () => {
-        assert.deepStrictEqual(parseSeed({}), { sourceBucket: "mlops-data", sourcePrefix: "fraud-data/", targetPrefix: "raw/", files: ["2019-08-22.txt", "2019-09-21.txt", "2019-10-21.txt"] });
+    it("defaults to the three files the default run window needs, probing the public copies in order", () => {
+        assert.deepStrictEqual(parseSeed({}), {
+            sources: [{ bucket: "mlops-data", prefix: "fraud-data/" }, { bucket: "otus-mlops-source-data", prefix: "" }],
+            targetPrefix: "raw/",
+            files: ["2019-08-22.txt", "2019-09-21.txt", "2019-10-21.txt"],
+        });
+    });
+
+    it("seed.sourceBucket overrides the probe; a known public bucket keeps its prefix unless sourcePrefix is set", () => {
+        assert.deepStrictEqual(parseSeed({ seed: { sourceBucket: "otus-mlops-source-data" } }).sources, [{ bucket: "otus-mlops-source-data", prefix: "" }]);
+        assert.deepStrictEqual(parseSeed({ seed: { sourceBucket: "mlops-data" } }).sources, [{ bucket: "mlops-data", prefix: "fraud-data/" }]);
+        assert.deepStrictEqual(parseSeed({ seed: { sourceBucket: "my-copy", sourcePrefix: "data/fraud/" } }).sources, [{ bucket: "my-copy", prefix: "data/fraud/" }]);
+        assert.deepStrictEqual(parseSeed({ seed: { sourceBucket: "my-copy" } }).sources, [{ bucket: "my-copy", prefix: "" }]);
     });
 
     it("selects by count or by date range", () => {
@@ -34,6 +45,7 @@ describe("seed and provisioning config", () => {
         ["a prefix without slash", { seed: { sourcePrefix: "fraud-data" } }, /fraud-mlops:seed\.sourcePrefix/],
         ["a target prefix that is not a folder", { seed: { targetPrefix: "raw" } }, /fraud-mlops:seed\.targetPrefix/],
         ["a bad bucket", { seed: { sourceBucket: "Bad_Bucket" } }, /fraud-mlops:seed\.sourceBucket/],
+        ["a source prefix without its bucket", { seed: { sourcePrefix: "fraud-data/" } }, /fraud-mlops:seed\.sourcePrefix: needs seed\.sourceBucket/],
         ["a typo", { seed: { cuont: 2 } }, /fraud-mlops:seed\.cuont: is not a known setting/],
     ];
     for (const [what, config, message] of errors) {

@@ -20,18 +20,51 @@ export function datasetFileNames(): string[] {
     return Array.from({ length: DATASET.files }, (_, i) => `${addDays(DATASET.firstDay, i * DATASET.daysPerFile)}.txt`);
 }
 
+/** A place the dataset files may be read from: `s3://<bucket>/<prefix><YYYY-MM-DD>.txt`. */
+export interface SeedSource {
+    readonly bucket: string;
+    /** Empty (bucket root) or folders ending with "/". */
+    readonly prefix: string;
+}
+
 export interface SeedConfig {
-    readonly sourceBucket: string;
-    readonly sourcePrefix: string;
+    /**
+     * Where to copy from, in the order the seed step probes them; it copies from the first that has the files.
+     * The known public locations by default; exactly the configured one with seed.sourceBucket.
+     */
+    readonly sources: readonly SeedSource[];
     /** Prefix in the raw bucket; the pipeline reads `s3a://<raw bucket>/<targetPrefix>`. */
     readonly targetPrefix: string;
     /** The selected file names, in date order (never empty). */
     readonly files: readonly string[];
 }
 
+/**
+ * The public copies of the dataset, oldest course material first (infra/provisioning/README.md): which still
+ * answers cannot be known before the seed step asks, so by default it probes them in this order.
+ */
+export const PUBLIC_SOURCES: readonly SeedSource[] = [
+    { bucket: "mlops-data", prefix: "fraud-data/" },
+    { bucket: "otus-mlops-source-data", prefix: "" },
+];
+
 // Three files (90 days): the default run window (7 + 7 + 7 days) also reads 51 days before trainStart for the
 // validation fold, the delay-sweep windows and the features' 30-day look-back (pipeline-run.ts resolveRunWindow).
-export const SEED_DEFAULTS = { sourceBucket: "mlops-data", sourcePrefix: "fraud-data/", targetPrefix: "raw/", count: 3 } as const;
+export const SEED_DEFAULTS = { targetPrefix: "raw/", count: 3 } as const;
+
+/** seed.sourceBucket/sourcePrefix: unset probes PUBLIC_SOURCES; a known public bucket keeps its own prefix. */
+function parseSources(section: Section): SeedSource[] {
+    const sourcePrefix = section.optionalString("sourcePrefix");
+    if (sourcePrefix !== undefined) checkPrefix(section, "sourcePrefix", sourcePrefix);
+    const bucket = section.optionalString("sourceBucket");
+    if (bucket === undefined) {
+        if (sourcePrefix !== undefined) section.fail("sourcePrefix", "needs seed.sourceBucket: set both to copy from one place, or neither to probe the public copies", "<remove sourcePrefix>");
+        return [...PUBLIC_SOURCES];
+    }
+    if (!BUCKET.test(bucket)) section.fail("sourceBucket", `"${bucket}" is not a bucket name`, PUBLIC_SOURCES[0].bucket);
+    const prefix = sourcePrefix ?? PUBLIC_SOURCES.find((s) => s.bucket === bucket)?.prefix ?? "";
+    return [{ bucket, prefix }];
+}
 
 function checkDate(section: Section, field: string, value: string | undefined): void {
     if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
@@ -45,10 +78,7 @@ function checkPrefix(section: Section, field: string, value: string): void {
 
 export function parseSeed(config: RawConfig): SeedConfig {
     const section = Section.of(config, "seed");
-    const sourceBucket = section.string("sourceBucket", SEED_DEFAULTS.sourceBucket);
-    if (!BUCKET.test(sourceBucket)) section.fail("sourceBucket", `"${sourceBucket}" is not a bucket name`, SEED_DEFAULTS.sourceBucket);
-    const sourcePrefix = section.string("sourcePrefix", SEED_DEFAULTS.sourcePrefix);
-    checkPrefix(section, "sourcePrefix", sourcePrefix);
+    const sources = parseSources(section);
     const targetPrefix = section.string("targetPrefix", SEED_DEFAULTS.targetPrefix);
     // Never empty (an empty value reads as unset): the pipeline reads one folder of the raw bucket.
     checkPrefix(section, "targetPrefix", targetPrefix);
@@ -71,7 +101,7 @@ export function parseSeed(config: RawConfig): SeedConfig {
         files = all.slice(0, section.integer("count", SEED_DEFAULTS.count, { min: 1, max: DATASET.files }));
     }
     section.finish();
-    return { sourceBucket, sourcePrefix, targetPrefix, files };
+    return { sources, targetPrefix, files };
 }
 
 /** The days the seeded files cover: [first, end) with `end` exclusive. */

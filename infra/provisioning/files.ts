@@ -32,6 +32,11 @@ export function hashTree(files: Readonly<Record<string, string>>): string {
     return hash.digest("hex");
 }
 
+/** Name -> SHA-256 of each file: as a trigger, a preview's diff names the files that changed. */
+export function fileHashes(files: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.keys(files).sort().map((name) => [name, sha256(files[name])]));
+}
+
 export function sha256(text: string): string {
     return crypto.createHash("sha256").update(text).digest("hex");
 }

@@ -3,6 +3,7 @@ import * as assert from "assert";
 import { contractErrors, RUN_PARAMS } from "../config/pipeline-contract";
 import * as path from "path";
 import { OfflineResource, OfflineResult, runProgram } from "../../tools/offline";
+import { fileHashes } from "./files";
 import { SENTINELS, TEST_PRIVATE_KEY } from "./testing/fixtures";
 
 const PROGRAM = path.join(__dirname, "testing", "program.ts");
@@ -65,7 +66,16 @@ describe("Provisioning (mocks)", function () {
         assert.deepStrictEqual(seeds(byDates), ["seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20", "seed-2019-12-20"]);
         assert.deepStrictEqual(seeds(destroyable), ["seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20"]);
         const create = String(named(byDates, "seed-2019-10-21").inputs.create);
-        assert.match(create, /seed_raw\.py --source-bucket mlops-data --source-prefix fraud-data\/ --target-bucket fraud-mlops-dev-raw-test --target-prefix raw\/ --file 2019-10-21\.txt$/);
+        assert.match(create, /seed_raw\.py --source s3:\/\/mlops-data\/fraud-data\/ --source s3:\/\/otus-mlops-source-data\/ --target-bucket fraud-mlops-dev-raw-test --target-prefix raw\/ --file 2019-10-21\.txt$/);
+    });
+
+    it("the seed probes the public copies in order by default; seed.sourceBucket/sourcePrefix name the only one", async () => {
+        const own = await run({ "fraud-mlops:seed": { sourceBucket: "my-copy", sourcePrefix: "fraud/" } });
+        const create = String(named(own, "seed-2019-08-22").inputs.create);
+        assert.match(create, /seed_raw\.py --source s3:\/\/my-copy\/fraud\/ --target-bucket /);
+        // Where from is not what: another source re-runs the idempotent copy but never replaces (deletes) it.
+        assert.deepStrictEqual(named(own, "seed-2019-08-22").inputs.triggers, named(defaults, "seed-2019-08-22").inputs.triggers);
+        assert.notDeepStrictEqual(named(own, "run-pipeline").inputs.triggers, named(defaults, "run-pipeline").inputs.triggers);
     });
 
     it("deletes a seeded copy only when storage.allowDataDestroy allows it, and deletes before a replacement", () => {
@@ -77,10 +87,19 @@ describe("Provisioning (mocks)", function () {
 
     it("the run step depends on seed, code, orchestrator and cluster; the deploy on cloud-init", () => {
         assert.deepStrictEqual(deps(named(destroyable, "run-pipeline")).sort(),
-            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20"]);
+            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20", "storage-data-key-user", "storage-storage-editor"]);
         assert.ok(deps(named(defaults, "deploy-orchestrator")).includes("wait-cloud-init"));
         assert.deepStrictEqual(deps(named(defaults, "wait-cloud-init")).sort(),
             ["vm-script-deploy-orchestrator-py", "vm-script-run-pipeline-py", "vm-script-wait-cloud-init-sh"]);
+    });
+
+    it("every step that touches a bucket or the cluster depends on the storage and KMS grants", () => {
+        const grants = ["storage-storage-editor", "storage-data-key-user"];
+        const touching = commands(destroyable).filter((r) => /^(seed-|deploy-job-code$|deploy-orchestrator$|run-pipeline$)/.test(r.name));
+        assert.strictEqual(touching.length, 3 + 3, touching.map((r) => r.name).join(", "));
+        for (const resource of touching) {
+            for (const grant of grants) assert.ok(deps(resource).includes(grant), `${resource.name} does not depend on ${grant}: ${deps(resource).join(", ")}`);
+        }
     });
 
     it("pipeline.runOnUp: false removes the run step and nothing else", () => {
@@ -95,6 +114,17 @@ describe("Provisioning (mocks)", function () {
         }
         const runTriggers = named(defaults, "run-pipeline").inputs.triggers as string[];
         assert.strictEqual(runTriggers.filter((t) => HASH.test(t)).length, 6, "code, DAG, pipeline config, seed set, window, script");
+    });
+
+    it("the code step's triggers name every job file with its hash, so a preview shows which file changes", () => {
+        const [perFile] = named(defaults, "deploy-job-code").inputs.triggers as [Record<string, string>];
+        const names = Object.keys(perFile);
+        assert.ok(names.includes("fraud_jobs/__init__.py") && names.some((n) => n.startsWith("entrypoints/")), names.join(", "));
+        assert.ok(!names.some((n) => n.includes("__pycache__")));
+        for (const name of names) assert.match(perFile[name], HASH, name);
+        const changed = fileHashes({ "fraud_jobs/a.py": "x", "fraud_jobs/b.py": "y" });
+        const edited = fileHashes({ "fraud_jobs/a.py": "x", "fraud_jobs/b.py": "y2" });
+        assert.deepStrictEqual(Object.keys(changed).filter((k) => changed[k] !== edited[k]), ["fraud_jobs/b.py"]);
     });
 
     it("the run re-triggers when the seeded input set or the window changes, not otherwise", async () => {
@@ -145,6 +175,13 @@ describe("Provisioning (mocks)", function () {
         assert.ok(bundle.secretFiles.length > 0 && bundle.secretFiles.every((f: { mode: number }) => f.mode === 0o600));
         assert.ok(!paths.some((p: string) => p.includes("__pycache__")));
         assert.deepStrictEqual(bundle.health.map((h: { name: string }) => h.name), ["airflow", "mlflow"]);
+    });
+
+    it("the run waits for Airflow to parse the very DAG file the deploy writes", () => {
+        const bundle = JSON.parse(String(named(defaults, "deploy-orchestrator").inputs.stdin));
+        const dagFile = String(named(defaults, "run-pipeline").inputs.create).match(/--dag-file (\S+)/)?.[1];
+        assert.strictEqual(dagFile, "/opt/fraud-mlops/airflow/dags/fraud_pipeline.py");
+        assert.ok(bundle.files.some((f: { path: string }) => f.path === dagFile));
     });
 
     it("rejects a run window outside the seeded days, naming the key", async () => {

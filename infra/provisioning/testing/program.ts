@@ -21,8 +21,11 @@ pulumi.runtime.registerStackTransformation((args) => {
 });
 
 const raw = projectConfig(pulumi.runtime.allConfig());
-class StandInCluster extends pulumi.CustomResource {}
-const cluster = new StandInCluster("test:index:DataprocCluster", "cluster", {});
+class StandIn extends pulumi.CustomResource {}
+const cluster = new StandIn("test:index:DataprocCluster", "cluster", {});
+// What Identity/Storage expose as their grants: a storage role and the KMS key user binding.
+export const GRANT_NAMES = ["storage-storage-editor", "storage-data-key-user"];
+const grants = GRANT_NAMES.map((name) => new StandIn("test:index:IamMember", name, {}));
 const services = new OrchestratorServiceFiles("orchestrator-services", {
     pipeline: parsePipeline(raw),
     seed: parseSeedForRun(raw),
@@ -50,6 +53,7 @@ const provisioning = new Provisioning("provisioning", {
     codeBucket: "fraud-mlops-dev-code-test",
     storageAccessKeyId: pulumi.secret(SENTINELS.accessKeyId),
     storageSecretKey: pulumi.secret(SENTINELS.secretKey),
+    grants,
     mlflowClientCredentials: services.mlflowClientCredentials,
     vm: { publicIp: "203.0.113.10", instanceId: "vm-test-id", user: "ubuntu" },
     orchestrator: { ...VM_LAYOUT, airflowPort: 8080, mlflowPort: 5000, files: services.files, secretFiles: services.secretFiles },

@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from s3_env import ConfigError, client_from_env, fail, head_or_none  # noqa: E402
+from s3_env import (  # noqa: E402
+    ACCESS_WAIT_SECONDS,
+    AccessError,
+    ConfigError,
+    client_from_env,
+    fail,
+    head_or_none,
+    with_access_wait,
+)
 
 SHA_META = "sha256"
 CREDENTIALS_ENV = "MLFLOW_CLIENT_CREDENTIALS"
@@ -84,30 +92,50 @@ def credentials_body(env: Mapping[str, str]) -> bytes:
     return text.encode("utf-8")
 
 
-def put_if_changed(client, bucket: str, key: str, body: bytes, dry_run: bool) -> Tuple[str, str]:
-    """Uploads `body` unless the object's stored hash equals its own; returns (action, sha256)."""
+def put_if_changed(
+    client, bucket: str, key: str, body: bytes, dry_run: bool, access_wait_seconds: float = ACCESS_WAIT_SECONDS
+) -> Tuple[str, str]:
+    """Uploads `body` unless the object's stored hash equals its own; returns (action, sha256).
+    AccessDenied is retried for `access_wait_seconds` (grants created by the same `pulumi up`)."""
     digest = hashlib.sha256(body).hexdigest()
-    head = None if client is None else head_or_none(client, bucket, key)
+    uri = f"s3://{bucket}/{key}"
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    def wait_access(operation, *args, **kwargs):
+        return with_access_wait(uri, operation, *args, wait_seconds=access_wait_seconds, log=progress, **kwargs)
+
+    head = None if client is None else wait_access(head_or_none, client, bucket, key)
     if head is not None and head.get("Metadata", {}).get(SHA_META) == digest:
         return "unchanged", digest
     if dry_run:
         return "would upload", digest
-    client.put_object(Bucket=bucket, Key=key, Body=body, Metadata={SHA_META: digest})
+    wait_access(client.put_object, Bucket=bucket, Key=key, Body=body, Metadata={SHA_META: digest})
     return "uploaded", digest
 
 
-def deploy(client, bucket: str, prefix: str, jobs_dir: Path, dry_run: bool = False) -> Dict[str, dict]:
+def deploy(
+    client,
+    bucket: str,
+    prefix: str,
+    jobs_dir: Path,
+    dry_run: bool = False,
+    access_wait_seconds: float = ACCESS_WAIT_SECONDS,
+) -> Dict[str, dict]:
     manifest = {}
     for key, body in artifacts(jobs_dir, prefix):
-        action, digest = put_if_changed(client, bucket, key, body, dry_run)
+        action, digest = put_if_changed(client, bucket, key, body, dry_run, access_wait_seconds)
         # Progress on stderr: stdout carries only the manifest.
         print(f"{action}: s3://{bucket}/{key} ({len(body)} B, sha256 {digest[:12]})", file=sys.stderr)
         manifest[key] = {"sha256": digest, "action": action}
     return manifest
 
 
-def deploy_credentials(client, bucket: str, key: str, body: bytes, dry_run: bool = False) -> Dict[str, dict]:
-    action, _ = put_if_changed(client, bucket, key, body, dry_run)
+def deploy_credentials(
+    client, bucket: str, key: str, body: bytes, dry_run: bool = False, access_wait_seconds: float = ACCESS_WAIT_SECONDS
+) -> Dict[str, dict]:
+    action, _ = put_if_changed(client, bucket, key, body, dry_run, access_wait_seconds)
     # Key and action only: the hash of a secret is not for logs or the Pulumi state either.
     print(f"{action}: s3://{bucket}/{key}", file=sys.stderr)
     return {key: {"action": action}}
@@ -126,17 +154,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument(
         "--dry-run", action="store_true", help="compare with the bucket (if reachable) but upload nothing"
     )
+    parser.add_argument(
+        "--access-wait-seconds",
+        type=float,
+        default=ACCESS_WAIT_SECONDS,
+        help="how long AccessDenied is retried while fresh grants take effect",
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    wait = args.access_wait_seconds
     if args.prefix and not args.prefix.endswith("/"):
         return fail("--prefix must end with '/' (for example jobs/)")
     try:
         credentials = credentials_body(os.environ) if args.mlflow_credentials_key else None
         client = None if args.dry_run and "S3_ENDPOINT" not in os.environ else client_from_env()
-        manifest = deploy(client, args.bucket, args.prefix, args.jobs_dir, dry_run=args.dry_run)
+        manifest = deploy(client, args.bucket, args.prefix, args.jobs_dir, args.dry_run, wait)
         if credentials is not None:
             key = args.mlflow_credentials_key
-            manifest.update(deploy_credentials(client, args.bucket, key, credentials, dry_run=args.dry_run))
-    except ConfigError as err:
+            manifest.update(deploy_credentials(client, args.bucket, key, credentials, args.dry_run, wait))
+    except (ConfigError, AccessError) as err:
         return fail(str(err))
     print(json.dumps(manifest, indent=1, sort_keys=True))
     return 0

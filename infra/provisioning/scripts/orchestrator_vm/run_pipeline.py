@@ -2,6 +2,10 @@
 the tail of its log (with secret-looking values masked).
 
 Runs where the Airflow CLI runs (on the orchestrator VM through `docker compose exec`, or locally).
+Before triggering it waits (bounded by --parse-timeout-seconds) until Airflow has parsed the DAG: the DAG
+is in Airflow's database, its file (--dag-file, as seen here) has no import error, and Airflow parsed it
+after the file last changed, so a fresh deploy never triggers a missing DAG or the previous version of it.
+
 Idempotent: run ids are `<run-prefix>-<attempt>`. If a run with the prefix already succeeded,
 nothing is triggered; if one is queued or running, it is waited on; otherwise a new attempt starts.
 So re-running after a timeout waits for the same run, and a re-run after a failure retries.
@@ -11,7 +15,8 @@ deploying and the DAG checks it again when the run starts; this script only pass
 
 Usage: run_pipeline.py --dag fraud_pipeline --run-prefix provision-ab12cd34 \
          --airflow "docker compose -f /opt/fraud-mlops/docker-compose.yml exec -T airflow-scheduler airflow" \
-         --logs-dir /opt/fraud-mlops/logs --timeout-seconds 3600 <<< '{"trainStart": "2019-10-12"}'
+         --logs-dir /opt/fraud-mlops/logs --dag-file /opt/fraud-mlops/airflow/dags/fraud_pipeline.py \
+         --timeout-seconds 3600 <<< '{"trainStart": "2019-10-12"}'
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import shlex
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -57,8 +63,11 @@ class AirflowCli:
     def __init__(self, prefix: Sequence[str]):
         self.prefix = list(prefix)
 
+    def call(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(self.prefix + list(args), capture_output=True, text=True)
+
     def run(self, *args: str) -> str:
-        result = subprocess.run(self.prefix + list(args), capture_output=True, text=True)
+        result = self.call(*args)
         if result.returncode != 0:
             tail = "\n".join(mask_secrets(x) for x in result.stderr.strip().splitlines()[-10:])
             raise PipelineError(f"`airflow {' '.join(args[:2])}` failed (exit {result.returncode}):\n{tail}")
@@ -73,6 +82,49 @@ class AirflowCli:
 
     def task_states(self, dag: str, run_id: str) -> List[dict]:
         return parse_json_output(self.run("tasks", "states-for-dag-run", dag, run_id, "-o", "json"))
+
+
+def parsed_time(text: Optional[str]) -> Optional[datetime]:
+    if not text:
+        return None
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def parse_problem(cli: AirflowCli, dag: str, dag_file: Optional[Path]) -> Optional[str]:
+    """Why the DAG cannot be triggered yet, or None when it can."""
+    # Exit status 1 means "there are import errors": the JSON list says which.
+    errors = parse_json_output(cli.call("dags", "list-import-errors", "-o", "json").stdout or "[]")
+    if dag_file is not None:
+        errors = [e for e in errors if Path(e.get("filepath", "")).name == dag_file.name]
+    if errors:
+        lines = [x for x in str(errors[0].get("error", "")).strip().splitlines() if x.strip()]
+        return f"import error in {errors[0].get('filepath')}: {mask_secrets(lines[-1] if lines else '?')}"
+    details = cli.call("dags", "details", dag, "-o", "json")
+    if details.returncode != 0:
+        return "not in Airflow's database yet"
+    if dag_file is not None:
+        parsed = parsed_time(parse_json_output(details.stdout)[0].get("last_parsed_time"))
+        changed = datetime.fromtimestamp(dag_file.stat().st_mtime, timezone.utc)
+        if parsed is None or parsed < changed:
+            return f"last parsed {parsed}, before its file changed ({changed})"
+    return None
+
+
+def wait_until_parsed(cli: AirflowCli, dag: str, dag_file: Optional[Path], timeout: float, poll: float) -> None:
+    started = time.monotonic()
+    while True:
+        problem = parse_problem(cli, dag, dag_file)
+        elapsed = time.monotonic() - started
+        if problem is None:
+            return
+        if elapsed >= timeout:
+            raise PipelineError(
+                f"DAG {dag} is not ready to trigger after {timeout:.0f}s: {problem}. Fix the DAG file (see "
+                "`airflow dags list-import-errors` on the VM), or raise --parse-timeout-seconds if Airflow is slow"
+            )
+        print(f"waiting for Airflow to parse {dag}: {problem} ({elapsed:.0f}s)", flush=True)
+        time.sleep(poll)
 
 
 def choose_run(existing: List[dict], run_prefix: str):
@@ -126,6 +178,8 @@ def failure_report(cli: AirflowCli, args, run_id: str) -> str:
 
 def run(args, conf: str) -> str:
     cli = AirflowCli(shlex.split(args.airflow))
+    # First: even listing the runs of a DAG Airflow has not parsed yet fails.
+    wait_until_parsed(cli, args.dag, args.dag_file, args.parse_timeout_seconds, args.poll_seconds)
     run_id, must_trigger = choose_run(cli.runs(args.dag, args.run_prefix), args.run_prefix)
     if must_trigger:
         cli.run("dags", "unpause", args.dag)
@@ -161,6 +215,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--run-prefix", required=True, help="letters, digits, '_' and '-'")
     parser.add_argument("--airflow", required=True, help="command that runs the Airflow CLI")
     parser.add_argument("--logs-dir", type=Path, required=True, help="Airflow base log folder as seen here")
+    parser.add_argument("--dag-file", type=Path, help="the DAG's file as seen here: wait until Airflow parsed it")
+    # A first start parses the DAG folder within a minute; five leave room for a slow VM.
+    parser.add_argument("--parse-timeout-seconds", type=float, default=300)
     parser.add_argument("--timeout-seconds", type=int, default=3600)
     parser.add_argument("--poll-seconds", type=float, default=15)
     parser.add_argument("--tail-lines", type=int, default=40)
