@@ -3,53 +3,12 @@
 // to Yandex Cloud as the VM's service account and takes MLflow credentials from the container environment;
 // the cloud modes' training job reads its own from mlflow.credentialsUri (a location, not the secret).
 import { ConfigError } from "../../config/errors";
-import { DataprocConfig, SubclusterConfig } from "../../config/dataproc";
-import { clusterProperties, DATAPROC_SERVICES } from "../../dataproc/spec";
+import { DataprocClusterSpec } from "../../dataproc/spec";
 import { PipelineMode, PIPELINE_MODES } from "../../config/pipeline";
 import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../../config/pipeline-dag";
 
-/** Everything the DAG needs to create (ephemeral) or address (persistent) a Data Proc cluster. */
-export interface DataprocClusterSpec {
-    readonly folderId: string;
-    readonly zone: string;
-    readonly subnetId: string;
-    readonly serviceAccountId: string;
-    readonly securityGroupIds: readonly string[];
-    /** Cluster bucket: job driver output lands under dataproc/clusters/<id>/jobs/<job id>/ there. */
-    readonly bucket: string;
-    readonly imageVersion: string;
-    readonly services: readonly string[];
-    readonly master: SubclusterConfig;
-    readonly data: SubclusterConfig;
-    /** `<prefix>:<key>` cluster properties, e.g. `pip:mlflow-skinny` = `2.17.2`. */
-    readonly properties: Readonly<Record<string, string>>;
-    readonly sshPublicKeys: readonly string[];
-    readonly labels: Readonly<Record<string, string>>;
-}
-
-/** Cloud ids of the cluster's surroundings, resolved by the caller from the network, identity and storage components. */
-export interface DataprocPlacement {
-    readonly folderId: string;
-    readonly zone: string;
-    readonly subnetId: string;
-    readonly serviceAccountId: string;
-    readonly securityGroupIds: readonly string[];
-    readonly bucket: string;
-    readonly sshPublicKeys: readonly string[];
-    readonly labels: Readonly<Record<string, string>>;
-}
-
-/** The spec of the stack's Data Proc config: the ephemeral cluster mirrors the persistent one. */
-export function clusterSpecOf(dataproc: DataprocConfig, placement: DataprocPlacement): DataprocClusterSpec {
-    return {
-        ...placement,
-        imageVersion: dataproc.imageVersion,
-        services: [...DATAPROC_SERVICES],
-        master: dataproc.master,
-        data: dataproc.data,
-        properties: clusterProperties(dataproc),
-    };
-}
+// The cluster spec is the Data Proc component's contract (infra/dataproc/spec.ts); re-exported for the renderers' users.
+export { clusterSpecOf, DataprocClusterSpec, DataprocPlacement } from "../../dataproc/spec";
 
 // The models and the DAG settings' limits are the config's (fraud-mlops:pipeline): one table for both.
 export { TRAIN_MODELS };
@@ -132,7 +91,7 @@ export function validatePipelineConfig(input: PipelineConfigInput): PipelineConf
     } else if (input.mlflow.credentialsUri !== undefined) {
         fail("mlflow.credentialsUri", "must be empty in local mode (the jobs use the Airflow process's MLFLOW_TRACKING_* environment)", "leave it out");
     }
-    if (cloud && !input.dataproc) fail("dataproc", `is required in ${input.mode} mode`, "pass the cluster spec (clusterSpecOf)");
+    if (cloud && !input.dataproc) fail("dataproc", `is required in ${input.mode} mode`, "pass the cluster spec (Dataproc component: template)");
     if (input.mode === "persistent" && !input.dataproc?.clusterId) fail("dataproc.clusterId", "is required in persistent mode", "pass the Pulumi-managed cluster's id");
     if (input.mode === "ephemeral" && input.dataproc?.clusterId) fail("dataproc.clusterId", "must be empty in ephemeral mode (the DAG creates its own cluster)", "leave it out");
     if (input.mode === "local") {
