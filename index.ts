@@ -1,21 +1,15 @@
 // Wires the components together. Configuration is read and validated once, before any resource.
 import * as pulumi from "@pulumi/pulumi";
 import * as yandex from "@pulumi/yandex";
-import { loadConfig } from "./infra/config";
-import { needsPersistentCluster } from "./infra/config/pipeline";
-import { DataprocCluster } from "./infra/dataproc";
-import { jobSparkProperties } from "./infra/dataproc/sizing";
+// Imports only each folder's index.ts (its public surface).
+import { loadConfig, needsPersistentCluster } from "./infra/config";
+import { Dataproc, jobSparkProperties } from "./infra/dataproc";
 import { Identity } from "./infra/identity";
-import { Network } from "./infra/network";
-import { PORTS } from "./infra/network/rules";
-import { OrchestratorVm } from "./infra/orchestrator";
-import { clusterSpecOf } from "./infra/orchestrator/services";
-import { VM_USER } from "./infra/orchestrator/paths";
+import { Network, PORTS } from "./infra/network";
+import { OrchestratorVm, VM_USER } from "./infra/orchestrator";
 import { Storage } from "./infra/storage";
-import { Provisioning } from "./infra/provisioning";
-import { OrchestratorServiceFiles, VM_LAYOUT } from "./infra/provisioning/services";
-import { CostLedger } from "./infra/cost/stack-output";
-import { costSettingsOf } from "./infra/cost/stack-estimate";
+import { OrchestratorServiceFiles, Provisioning, VM_LAYOUT } from "./infra/provisioning";
+import { CostLedger, costSettingsOf } from "./infra/cost";
 
 const config = loadConfig();
 // Job sizes follow the data hosts; computed here so a cluster too small for driver + executor fails before any resource.
@@ -24,12 +18,12 @@ const costLedger = new CostLedger(); // records every resource declared below, f
 const namePrefix = `${config.project}-${config.stack}`;
 const labels = { project: config.project, stack: config.stack };
 
+// No credential here: the provider reads YC_TOKEN / YC_SERVICE_ACCOUNT_KEY_FILE from its environment at
+// run time, so none lands in the state and `pulumi destroy` uses the caller's (infra/config/provider.ts).
 const provider = new yandex.Provider("yandex", {
     cloudId: config.provider.cloudId,
     folderId: config.provider.folderId,
     zone: config.provider.zone,
-    token: config.provider.token ? pulumi.secret(config.provider.token) : undefined,
-    serviceAccountKeyFile: config.provider.serviceAccountKeyFile,
 });
 const withProvider = { providers: [provider] };
 
@@ -46,25 +40,26 @@ const storage = new Storage("storage", {
     stack: config.stack,
     folderId: config.provider.folderId,
     kmsKeyId: identity.kmsKeyId,
+    accessGrants: identity.bucketGrants,
     config: config.storage,
     protect: config.protect,
 }, withProvider);
 
-const clusterSecurityGroupIds = [network.dataprocSecurityGroupId, network.clusterMembersSecurityGroupId];
-const cluster = needsPersistentCluster(config.pipeline)
-    ? new DataprocCluster("dataproc", {
-        name: `${namePrefix}-dataproc`,
-        config: config.dataproc,
-        zone: network.zone,
-        subnetId: network.subnetId,
-        securityGroupIds: clusterSecurityGroupIds,
-        serviceAccountId: identity.serviceAccountIds.cluster,
-        logsBucket: storage.bucketNames.logs,
-        sshPublicKey: config.sshPublicKey,
-        labels,
-        protect: config.protect,
-    }, { ...withProvider, dependsOn: identity.grants })
-    : undefined;
+const dataproc = new Dataproc("dataproc", {
+    name: `${namePrefix}-dataproc`,
+    folderId: config.provider.folderId,
+    config: config.dataproc,
+    persistent: needsPersistentCluster(config.pipeline),
+    zone: network.zone,
+    subnetId: network.subnetId,
+    securityGroupIds: [network.dataprocSecurityGroupId, network.clusterMembersSecurityGroupId],
+    serviceAccountId: identity.serviceAccountIds.cluster,
+    bucket: storage.bucketNames.logs,
+    sshPublicKey: config.sshPublicKey,
+    labels,
+    python: config.provisioning.python,
+    protect: config.protect,
+}, { ...withProvider, dependsOn: [network, ...identity.grants, ...storage.grants] });
 
 const vm = new OrchestratorVm("orchestrator", {
     name: `${namePrefix}-orchestrator`,
@@ -76,7 +71,8 @@ const vm = new OrchestratorVm("orchestrator", {
     sshPublicKey: config.sshPublicKey,
     labels,
     protect: config.protect,
-}, { ...withProvider, dependsOn: identity.grants });
+    // The cleanup of Airflow's clusters runs at destroy only after this VM (and Airflow on it) is gone.
+}, { ...withProvider, dependsOn: [...identity.grants, dataproc.cleanup] });
 
 // After the resources: seed the raw data, deploy job code and orchestrator, run the pipeline (infra/provisioning/README.md).
 // The VM serves the cloud modes; pipeline.mode local runs on the operator's machine (scripts/demo.sh).
@@ -84,7 +80,6 @@ const provisionsVm = config.provisioning.enabled && config.pipeline.mode !== "lo
 const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-services", {
     pipeline: config.pipeline,
     seed: config.seed,
-    dataproc: config.dataproc,
     jobProperties,
     codePrefix: config.provisioning.codePrefix,
     s3Endpoint: config.provisioning.s3Endpoint,
@@ -94,16 +89,7 @@ const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-servi
     storageAccessKeyId: identity.storageAccessKeyId,
     storageSecretKey: identity.storageSecretKey,
     vm: { publicIp: vm.publicIp, internalIp: vm.internalIp },
-    cluster: {
-        clusterId: cluster?.clusterId,
-        folderId: config.provider.folderId,
-        zone: network.zone,
-        subnetId: network.subnetId,
-        serviceAccountId: identity.serviceAccountIds.cluster,
-        securityGroupIds: clusterSecurityGroupIds,
-        sshPublicKey: config.sshPublicKey,
-        labels,
-    },
+    cluster: { clusterId: dataproc.clusterId, template: dataproc.template },
 }) : undefined;
 const provisioning = services ? new Provisioning("provisioning", {
     seed: config.seed,
@@ -115,18 +101,18 @@ const provisioning = services ? new Provisioning("provisioning", {
     storageAccessKeyId: identity.storageAccessKeyId,
     storageSecretKey: identity.storageSecretKey,
     // The storage and KMS grants (and the cluster/VM roles the run uses): the steps wait for them.
-    grants: identity.grants,
+    grants: [...identity.grants, ...storage.grants],
     mlflowClientCredentials: services.mlflowClientCredentials,
     vm: { publicIp: vm.publicIp, instanceId: vm.instanceId, user: VM_USER },
     orchestrator: { ...VM_LAYOUT, files: services.files, secretFiles: services.secretFiles, airflowPort: PORTS.airflow, mlflowPort: PORTS.mlflow },
-    clusterReady: cluster ? [cluster] : [],
+    clusterReady: dataproc.cluster ? [dataproc.cluster] : [],
 }) : undefined;
 
 export const pipelineMode = config.pipeline.mode;
 export const bucketNames = storage.bucketNames;
-export const clusterId = cluster ? cluster.clusterId : null;
+export const clusterId = dataproc.clusterId ?? null;
 // The Data Proc resource does not expose host names: the CLI lists them once the cluster runs.
-const masterFqdnCommand = cluster ? pulumi.interpolate`yc dataproc cluster list-hosts --id ${cluster.clusterId} --format json | jq -r '.[] | select(.role == "MASTERNODE") | .name'` : undefined;
+const masterFqdnCommand = dataproc.clusterId ? pulumi.interpolate`yc dataproc cluster list-hosts --id ${dataproc.clusterId} --format json | jq -r '.[] | select(.role == "MASTERNODE") | .name'` : undefined;
 export const masterFqdnLookup = masterFqdnCommand ?? null;
 export const vmPublicIp = vm.publicIp;
 export const airflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.airflow}`;
@@ -141,20 +127,9 @@ export const networkId = network.networkId;
 export const subnetId = network.subnetId;
 export const storageAccessKeyId = identity.storageAccessKeyId;
 export const storageSecretKey = identity.storageSecretKey;
-// The cluster spec the DAG's pipeline.json carries (the same function renders both): what Airflow creates
-// per run in ephemeral mode, and the persistent cluster's settings otherwise.
-export const dataprocClusterTemplate = pulumi
-    .all([network.subnetId, identity.serviceAccountIds.cluster, pulumi.all(clusterSecurityGroupIds), storage.bucketNames.logs])
-    .apply(([subnetId, serviceAccountId, securityGroupIds, bucket]) => clusterSpecOf(config.dataproc, {
-        folderId: config.provider.folderId,
-        zone: network.zone,
-        subnetId,
-        serviceAccountId,
-        securityGroupIds,
-        bucket,
-        sshPublicKeys: [config.sshPublicKey],
-        labels,
-    }));
+// The cluster spec the DAG's pipeline.json carries (the same object): what Airflow creates per run in
+// ephemeral mode, and the persistent cluster's settings otherwise.
+export const dataprocClusterTemplate = dataproc.template;
 export const seededFiles = config.seed.files;
 export const pipelineRunPrefix = provisioning ? provisioning.runPrefix : null;
 export const monthlyCostRub = costLedger.monthlyTotalRub(costSettingsOf(config));

@@ -79,9 +79,7 @@ describe("the Pulumi program under mocks", function () {
                 "KmsSymmetricKeyIamMember/storage-data-key-user",
                 "ResourcemanagerFolderIamMember/cluster-dataproc-agent",
                 "ResourcemanagerFolderIamMember/cluster-logging-writer",
-                "ResourcemanagerFolderIamMember/cluster-storage-editor",
                 "ResourcemanagerFolderIamMember/orchestrator-dataproc-editor",
-                "ResourcemanagerFolderIamMember/storage-storage-editor",
                 "StorageBucket/cleaned",
                 "StorageBucket/code",
                 "StorageBucket/logs",
@@ -101,7 +99,7 @@ describe("the Pulumi program under mocks", function () {
 
         it("puts every cloud resource under a component and on the explicit provider", () => {
             const components = dev.resources.filter((r) => !r.custom && r.type.startsWith("fraud-mlops:infra:")).map((r) => r.type.split(":").pop());
-            for (const component of ["DataprocCluster", "Identity", "Network", "OrchestratorVm", "Storage"]) {
+            for (const component of ["Dataproc", "DataprocCluster", "Identity", "Network", "OrchestratorVm", "Storage"]) {
                 assert.ok(components.includes(component), `component ${component} is declared`);
             }
             for (const resource of dev.resources.filter((r) => r.type.startsWith("yandex:"))) {
@@ -110,13 +108,13 @@ describe("the Pulumi program under mocks", function () {
             }
         });
 
-        it("builds the provider from the environment, with the token secret", () => {
+        it("builds the provider from the environment's ids; its credential stays in the environment", () => {
             const provider = dev.resources.find((r) => r.type === "pulumi:providers:yandex")!;
             assert.deepStrictEqual(
                 { cloudId: provider.inputs.cloudId, folderId: provider.inputs.folderId, zone: provider.inputs.zone },
                 { cloudId: OFFLINE_DEFAULTS.env.YC_CLOUD_ID, folderId: OFFLINE_DEFAULTS.env.YC_FOLDER_ID, zone: "ru-central1-a" },
             );
-            assert.deepStrictEqual(provider.secretPaths, ["token"]);
+            assert.strictEqual(provider.inputs.token, undefined);
         });
 
         it("declares nothing at all when the configuration is invalid", () => {
@@ -144,7 +142,7 @@ describe("the Pulumi program under mocks", function () {
             assert.ok(hasRule(egress, { protocol: "TCP", port: 443, v4CidrBlocks: [WORLD] }), "HTTPS out");
             assert.ok(hasRule(egress, { protocol: "UDP", port: 123, v4CidrBlocks: [WORLD] }), "NTP out");
             assert.ok(hasRule(ingress, { protocol: "TCP", port: 22, v4CidrBlocks: ADMIN }), "SSH from admins");
-            assert.ok(hasRule(ingress, { protocol: "TCP", port: 443, v4CidrBlocks: ADMIN }), "UI proxy from admins");
+            assert.ok(!ingress.some((rule) => rule.port === 443 || rule.port === 8998), "no UI proxy (off) or Livy (unused) port");
             assert.ok(hasRule(ingress, { protocol: "TCP", port: 22, securityGroupId: "orchestrator-id" }), "SSH from the orchestrator");
             assert.ok(hasRule(egress, { protocol: "TCP", port: 5000, securityGroupId: "orchestrator-id" }), "MLflow on the VM");
         });
@@ -163,18 +161,17 @@ describe("the Pulumi program under mocks", function () {
                 .map(({ group, rule }) => `${group}:${rule.port}`);
             assert.deepStrictEqual(openIngress(dev), []);
             assert.deepStrictEqual(openIngress(ephemeral), []);
-            assert.deepStrictEqual(openIngress(disposable).sort(), ["dataproc:22", "dataproc:443", "orchestrator:22", "orchestrator:5000", "orchestrator:8080"]);
+            assert.deepStrictEqual(openIngress(disposable).sort(), ["dataproc:22", "orchestrator:22", "orchestrator:5000", "orchestrator:8080"]);
         });
     });
 
     describe("identity", () => {
         it("grants each account only its roles, one member resource per role, never admin or editor", () => {
             assert.deepStrictEqual(rolesByAccount(dev), {
-                cluster: ["dataproc.agent", "logging.writer", "storage.editor"],
+                cluster: ["dataproc.agent", "logging.writer"],
                 orchestrator: ["dataproc.editor"],
-                storage: ["storage.editor"],
             });
-            assert.deepStrictEqual(rolesByAccount(ephemeral).orchestrator, ["dataproc.editor", "iam.serviceAccounts.user", "vpc.user"]);
+            assert.deepStrictEqual(rolesByAccount(ephemeral).orchestrator, ["dataproc.editor", "vpc.user"]);
             for (const run of [dev, ephemeral]) {
                 for (const member of ofType(run, "ResourcemanagerFolderIamMember")) {
                     assert.doesNotMatch(input<string>(member, "role"), /^(admin|editor|owner)$/);
@@ -246,7 +243,7 @@ describe("the Pulumi program under mocks", function () {
             const cluster = one(dev, "DataprocCluster", "cluster").inputs as Bucket;
             const config = cluster.clusterConfig;
             assert.strictEqual(config.versionId, "2.1");
-            assert.deepStrictEqual(config.hadoop.services, ["HDFS", "YARN", "SPARK", "MAPREDUCE", "LIVY"]);
+            assert.deepStrictEqual(config.hadoop.services, ["HDFS", "YARN", "SPARK", "MAPREDUCE"]);
             assert.deepStrictEqual(config.hadoop.sshPublicKeys, [SSH_KEY]);
             const topology = config.subclusterSpecs.map((s: Bucket) => [s.role, s.hostsCount, s.resources.resourcePresetId, s.resources.diskTypeId, s.resources.diskSize, s.subnetId, s.assignPublicIp]);
             assert.deepStrictEqual(topology, [
@@ -255,13 +252,13 @@ describe("the Pulumi program under mocks", function () {
             ]);
         });
 
-        it("uses its own service account, the logs bucket, both groups, UI proxy, Python 3 and pinned pip packages", () => {
+        it("uses its own service account, the logs bucket, both groups, no UI proxy, Python 3 and pinned pip packages", () => {
             const cluster = one(dev, "DataprocCluster", "cluster");
             const inputs = cluster.inputs as Bucket;
             assert.strictEqual(inputs.serviceAccountId, "cluster-sa-id");
             assert.strictEqual(inputs.bucket, dev.outputs.bucketNames.value && (dev.outputs.bucketNames.value as Bucket).logs);
             assert.deepStrictEqual(inputs.securityGroupIds, ["dataproc-id", "cluster-members-id"]);
-            assert.strictEqual(inputs.uiProxy, true);
+            assert.strictEqual(inputs.uiProxy, false);
             assert.strictEqual(inputs.zoneId, "ru-central1-a");
             const properties = inputs.clusterConfig.hadoop.properties;
             assert.match(properties["spark:spark.pyspark.python"], /python3$/);
@@ -277,7 +274,7 @@ describe("the Pulumi program under mocks", function () {
             assert.deepStrictEqual(template.securityGroupIds, ["dataproc-id", "cluster-members-id"]);
             assert.deepStrictEqual([template.master.hosts, template.data.hosts], [1, 3]);
             assert.strictEqual(template.bucket, (ephemeral.outputs.bucketNames.value as Bucket).logs);
-            assert.deepStrictEqual(template.services, ["HDFS", "YARN", "SPARK", "MAPREDUCE", "LIVY"]);
+            assert.deepStrictEqual(template.services, ["HDFS", "YARN", "SPARK", "MAPREDUCE"]);
             assert.strictEqual(template.properties["pip:mlflow-skinny"], "2.17.2");
         });
     });

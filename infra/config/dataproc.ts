@@ -3,11 +3,15 @@ import { RawConfig, Section } from "./reader";
 
 /** Images we accept, with the Python their PySpark runs (pip packages must exist for it). */
 export const DATAPROC_IMAGES = {
-    "2.0": { spark: "3.0.3", python: "3.8" },
     "2.1": { spark: "3.3.2", python: "3.8" },
     "2.2": { spark: "3.5.0", python: "3.11" },
 } as const;
 export type DataprocImage = keyof typeof DATAPROC_IMAGES;
+
+/** Images Data Proc still offers that the jobs cannot run on, and why. */
+export const REFUSED_DATAPROC_IMAGES: Readonly<Record<string, string>> = {
+    "2.0": "image 2.0 runs Spark 3.0.3, but the jobs use Spark 3.3 APIs (pyspark.sql.Observation in the cleaning job)",
+};
 
 // Ice Lake presets (s3: 1 vCPU : 4 GB, m3: 1:8, c3: 1:2).
 export const DATAPROC_PRESETS = [
@@ -16,7 +20,8 @@ export const DATAPROC_PRESETS = [
     "c3-c2-m4", "c3-c4-m8", "c3-c8-m16", "c3-c16-m32", "c3-c24-m48", "c3-c32-m64",
 ] as const;
 export const DATAPROC_DISK_TYPES = ["network-ssd", "network-hdd"] as const;
-export const DATAPROC_DISK_GB = { min: 20, max: 8184 };
+/** Per-host disk limits of Data Proc (network-ssd and network-hdd): 20 GB to 4 TB. */
+export const DATAPROC_DISK_GB = { min: 20, max: 4096 };
 export const DATAPROC_DATA_HOSTS = { min: 1, max: 32 };
 
 /**
@@ -89,6 +94,8 @@ function pipPackages(section: Section, python: string, image: string): Record<st
 
 export function parseDataproc(config: RawConfig): DataprocConfig {
     const section = Section.of(config, "dataproc");
+    const requested = section.string("imageVersion", DATAPROC_DEFAULTS.imageVersion);
+    if (REFUSED_DATAPROC_IMAGES[requested]) section.fail("imageVersion", REFUSED_DATAPROC_IMAGES[requested], `"${DATAPROC_DEFAULTS.imageVersion}"`);
     const imageVersion = section.oneOf("imageVersion", Object.keys(DATAPROC_IMAGES) as DataprocImage[], DATAPROC_DEFAULTS.imageVersion);
     const dataproc: DataprocConfig = {
         imageVersion,

@@ -18,6 +18,7 @@ import { parseSeedForRun } from "./pipeline-run";
 import { parseProvisioning } from "./seed";
 
 export { ConfigError } from "./errors";
+export { needsPersistentCluster } from "./pipeline";
 
 export interface ConfigInput {
     readonly project: string;
@@ -26,10 +27,12 @@ export interface ConfigInput {
     readonly config: RawConfig;
     readonly env: Env;
     readonly fileExists: (path: string) => boolean;
+    /** Variables set by `.env` but not in the process environment (see parseProviderEnv). */
+    readonly onlyInEnvFile?: ReadonlySet<string>;
 }
 
 export function parseConfig(input: ConfigInput) {
-    const provider = parseProviderEnv(input.env, input.fileExists);
+    const provider = parseProviderEnv(input.env, input.fileExists, input.onlyInEnvFile);
     const { config } = input;
     return {
         project: input.project,
@@ -58,12 +61,14 @@ export function projectConfig(all: Readonly<Record<string, string>>): Record<str
 
 export function loadConfig(): Config {
     // .env never overrides variables already set (CI and the offline runner set them explicitly).
-    dotenv.config({ quiet: true });
+    const before = new Set(Object.keys(process.env).filter((name) => process.env[name]));
+    const fromFile = dotenv.config({ quiet: true }).parsed ?? {};
     return parseConfig({
         project: pulumi.getProject(),
         stack: pulumi.getStack(),
         config: projectConfig(pulumi.runtime.allConfig()),
         env: process.env,
         fileExists: fs.existsSync,
+        onlyInEnvFile: new Set(Object.keys(fromFile).filter((name) => !before.has(name))),
     });
 }

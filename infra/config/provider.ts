@@ -1,14 +1,20 @@
-// Credentials and ids for the explicit Yandex provider, from `.env` (loaded by dotenv) or the environment.
+// Ids for the explicit Yandex provider (from `.env`, loaded by dotenv, or the environment) and a check that
+// its credential is in the environment of the `pulumi` command: the provider and the destroy-time steps read
+// it there at run time, so no credential is a provider input (inputs are stored in the state, and
+// `pulumi destroy` reuses them without running this program).
 import { ConfigError } from "./errors";
 import { ZONES } from "./network";
+
+/** The environment variables the Yandex provider (and the destroy-time cleanup) authenticate with. */
+export const CREDENTIAL_VARIABLES = ["YC_TOKEN", "YC_SERVICE_ACCOUNT_KEY_FILE"] as const;
+export type CredentialVariable = (typeof CREDENTIAL_VARIABLES)[number];
 
 export interface ProviderSettings {
     readonly cloudId: string;
     readonly folderId: string;
     readonly zone: string;
-    /** Exactly one of token / serviceAccountKeyFile is set. */
-    readonly token?: string;
-    readonly serviceAccountKeyFile?: string;
+    /** Which variable holds the credential (its value is never read into the program's resources). */
+    readonly credentialVariable: CredentialVariable;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -29,8 +35,12 @@ function yandexId(env: Env, name: string, what: string): string {
     return value;
 }
 
-/** Pure: `fileExists` is injected so tests need no files. */
-export function parseProviderEnv(env: Env, fileExists: (path: string) => boolean): ProviderSettings {
+/**
+ * Pure: `fileExists` is injected so tests need no files. `onlyInEnvFile` names the variables whose value came
+ * from `.env` alone: the provider plugin is started by the Pulumi CLI, not by this program, so it never
+ * sees them.
+ */
+export function parseProviderEnv(env: Env, fileExists: (path: string) => boolean, onlyInEnvFile: ReadonlySet<string> = new Set()): ProviderSettings {
     const token = envValue(env, "YC_TOKEN");
     const serviceAccountKeyFile = envValue(env, "YC_SERVICE_ACCOUNT_KEY_FILE");
     if (token && serviceAccountKeyFile) {
@@ -42,6 +52,10 @@ export function parseProviderEnv(env: Env, fileExists: (path: string) => boolean
     if (serviceAccountKeyFile && !fileExists(serviceAccountKeyFile)) {
         throw new ConfigError("YC_SERVICE_ACCOUNT_KEY_FILE", `file ${serviceAccountKeyFile} does not exist`, "point it at the JSON key written by 'yc iam key create --output key.json'");
     }
+    const credentialVariable: CredentialVariable = token ? "YC_TOKEN" : "YC_SERVICE_ACCOUNT_KEY_FILE";
+    if (onlyInEnvFile.has(credentialVariable)) {
+        throw new ConfigError(credentialVariable, "is set in .env only, but the Yandex provider and the destroy-time cleanup read it from the environment of the pulumi command (it is never stored in the state)", "export it before running pulumi: `set -a; . ./.env; set +a` (CI: set it in the step's env)");
+    }
     const zone = envValue(env, "YC_ZONE") ?? DEFAULT_ZONE;
     if (!(ZONES as readonly string[]).includes(zone)) {
         throw new ConfigError("YC_ZONE", `is ${JSON.stringify(zone)}, not a zone of ${ZONES.join(", ")}`, `set YC_ZONE=${DEFAULT_ZONE} (or another of those) in .env`);
@@ -50,6 +64,6 @@ export function parseProviderEnv(env: Env, fileExists: (path: string) => boolean
         cloudId: yandexId(env, "YC_CLOUD_ID", "cloud"),
         folderId: yandexId(env, "YC_FOLDER_ID", "folder"),
         zone,
-        ...(token ? { token } : { serviceAccountKeyFile }),
+        credentialVariable,
     };
 }

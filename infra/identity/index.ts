@@ -1,9 +1,19 @@
-// Identity: one service account per role, folder roles as non-authoritative members, the KMS key every
-// bucket uses with encrypt/decrypt rights for exactly the accounts that touch data, and the S3 static key.
+// Identity: one service account per role, folder roles as non-authoritative members, acting as the
+// cluster account granted on that account only, the bucket ACL grants as data for Storage, the KMS key
+// every bucket uses with encrypt/decrypt rights for exactly the accounts that touch data, and the S3
+// static key.
 import * as pulumi from "@pulumi/pulumi";
 import * as yandex from "@pulumi/yandex";
 import { PipelineMode } from "../config/pipeline";
-import { Account, folderRoles, KMS_ROLE, KMS_USERS } from "./roles";
+import { BucketPurpose } from "../config/storage";
+import { Account, actsAs, BUCKET_ACCESS, BucketPermission, folderRoles, KMS_ROLE, KMS_USERS } from "./roles";
+
+/** One ACL grant of a bucket (yandex_storage_bucket `grants` item). */
+export interface BucketGrant {
+    readonly id: pulumi.Output<string>;
+    readonly type: "CanonicalUser";
+    readonly permissions: BucketPermission[];
+}
 
 export interface IdentityArgs {
     readonly namePrefix: string;
@@ -26,8 +36,13 @@ export class Identity extends pulumi.ComponentResource {
     readonly kmsKeyId: pulumi.Output<string>;
     readonly storageAccessKeyId: pulumi.Output<string>;
     readonly storageSecretKey: pulumi.Output<string>;
-    /** Resources that must exist before anything uses the accounts (IAM propagates before use). */
+    /**
+     * Resources that must exist before anything uses the accounts (IAM propagates before use). The bucket
+     * ACLs are part of the buckets: Storage.grants.
+     */
     readonly grants: pulumi.Resource[] = [];
+    /** ACL grants per bucket, from BUCKET_ACCESS: Storage puts them on its buckets. */
+    readonly bucketGrants: Partial<Record<BucketPurpose, BucketGrant[]>> = {};
 
     constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-mlops:infra:Identity", name, {}, opts);
@@ -46,6 +61,20 @@ export class Identity extends pulumi.ComponentResource {
                     role,
                     member: pulumi.interpolate`serviceAccount:${accounts[account].id}`,
                 }, child));
+            }
+        }
+
+        for (const grant of actsAs(args.mode)) {
+            this.grants.push(new yandex.IamServiceAccountIamMember(`${grant.account}-acts-as-${grant.as}`, {
+                serviceAccountId: accounts[grant.as].id,
+                role: grant.role,
+                member: pulumi.interpolate`serviceAccount:${accounts[grant.account].id}`,
+            }, child));
+        }
+
+        for (const account of Object.keys(BUCKET_ACCESS) as Account[]) {
+            for (const [purpose, permissions] of Object.entries(BUCKET_ACCESS[account]) as [BucketPurpose, BucketPermission[]][]) {
+                (this.bucketGrants[purpose] ??= []).push({ id: accounts[account].id, type: "CanonicalUser", permissions });
             }
         }
 

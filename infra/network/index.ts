@@ -4,6 +4,8 @@ import * as yandex from "@pulumi/yandex";
 import { NetworkConfig } from "../config/network";
 import { dataprocRules, orchestratorRules } from "./rules";
 
+export { PORTS } from "./rules";
+
 export interface NetworkArgs {
     readonly namePrefix: string;
     readonly config: NetworkConfig;

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 export const WORLD = "0.0.0.0/0";
-export const PORTS = { ssh: 22, https: 443, ntp: 123, airflow: 8080, mlflow: 5000, livy: 8998 } as const;
+export const PORTS = { ssh: 22, https: 443, ntp: 123, airflow: 8080, mlflow: 5000 } as const;
 
 export interface Rule {
     readonly description: string;
@@ -25,7 +25,9 @@ const ALL_PORTS = { fromPort: 0, toPort: 65535 };
 
 /**
  * The Data Proc group. Creation is refused without: ANY in/out within the group, HTTPS and NTP out
- * to the internet. SSH and UI proxy (443) come from admin CIDRs; the orchestrator reaches SSH and Livy.
+ * to the internet. SSH comes from admin CIDRs (a master with a public address) and the orchestrator VM
+ * (jump host). No 443 in: the UI proxy is off (infra/dataproc/spec.ts UI_PROXY); no Livy: jobs go
+ * through the Data Proc API.
  */
 export function dataprocRules(adminCidrs: readonly string[], orchestratorGroupId: pulumi.Input<string>): RuleSet {
     const admins = [...adminCidrs];
@@ -33,9 +35,7 @@ export function dataprocRules(adminCidrs: readonly string[], orchestratorGroupId
         ingresses: [
             { description: "Data Proc: hosts of the cluster talk to each other", protocol: "ANY", ...ALL_PORTS, predefinedTarget: "self_security_group" },
             { description: "SSH from admin networks", protocol: "TCP", port: PORTS.ssh, v4CidrBlocks: admins },
-            { description: "UI proxy / web UIs from admin networks", protocol: "TCP", port: PORTS.https, v4CidrBlocks: admins },
             { description: "SSH from the orchestrator VM (spark-submit, jump host)", protocol: "TCP", port: PORTS.ssh, securityGroupId: orchestratorGroupId },
-            { description: "Livy from the orchestrator VM", protocol: "TCP", port: PORTS.livy, securityGroupId: orchestratorGroupId },
         ],
         egresses: [
             { description: "Data Proc: hosts of the cluster talk to each other", protocol: "ANY", ...ALL_PORTS, predefinedTarget: "self_security_group" },

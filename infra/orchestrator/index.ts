@@ -6,6 +6,8 @@ import { OrchestratorVmConfig } from "../config/orchestrator";
 import { renderCloudInit } from "./cloud-init";
 import { VM_USER } from "./paths";
 
+export { VM_USER } from "./paths";
+
 export interface OrchestratorVmArgs extends HostPlacement {
     readonly config: OrchestratorVmConfig;
     /** Pulumi `protect` (fraud-mlops:protect): the VM holds Airflow's and MLflow's databases. The SDK's
@@ -25,14 +27,15 @@ export class OrchestratorVm extends pulumi.ComponentResource {
     constructor(name: string, args: OrchestratorVmArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-mlops:infra:OrchestratorVm", name, {}, opts);
         const { config } = args;
-        const image = yandex.getComputeImageOutput({ family: config.imageFamily }, { parent: this });
+        // A pinned image needs no lookup (no API call in a preview); otherwise the family's latest.
+        const imageId = config.imageId ?? yandex.getComputeImageOutput({ family: config.imageFamily }, { parent: this }).id;
         const vm = new yandex.ComputeInstance("vm", {
             name: args.name,
             hostname: args.name,
             zone: args.zone,
             platformId: config.platformId,
             resources: { cores: config.cores, memory: config.memoryGb, coreFraction: 100 },
-            bootDisk: { initializeParams: { imageId: image.id, size: config.diskSizeGb, type: "network-ssd" } },
+            bootDisk: { initializeParams: { imageId, size: config.diskSizeGb, type: "network-ssd" } },
             networkInterfaces: [{ subnetId: args.subnetId, nat: true, securityGroupIds: args.securityGroupIds }],
             serviceAccountId: args.serviceAccountId,
             metadata: {

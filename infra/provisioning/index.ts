@@ -16,6 +16,8 @@ import { dagFiles, healthChecks, OrchestratorBundle, publicBundleHash, renderBun
 import { fileHashes, hashTree, readTree, sha256 } from "./files";
 import { mlflowCredentialsKey } from "./services";
 
+export { OrchestratorServiceFiles, VM_LAYOUT } from "./services";
+
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Relative to the project root: Pulumi runs local commands there. */
 const LOCAL_SCRIPTS = "infra/provisioning/scripts/local";

@@ -7,19 +7,21 @@ import { parsePipeline } from "../config/pipeline";
 import { runParams } from "../config/pipeline-run";
 import { parseSeed } from "../config/seed";
 import { renderServiceFiles } from "../orchestrator/services";
-import { SAMPLE_SERVICES_INPUT } from "../orchestrator/services/testing/samples";
+import { SAMPLE_SERVICES_INPUT, samplePipelineInput } from "../orchestrator/services/testing/samples";
 import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./services";
+
+const TEMPLATE = samplePipelineInput("ephemeral").dataproc!.spec;
 
 function args(pipeline: Record<string, unknown>, seed: Record<string, unknown> = {}): ServiceFilesArgs {
     return {
-        pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), dataproc: parseDataproc({}), jobProperties: jobSparkProperties(parseDataproc({}).data), codePrefix: "jobs/",
+        pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), jobProperties: jobSparkProperties(parseDataproc({}).data), codePrefix: "jobs/",
         s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 },
         buckets: { raw: "r", cleaned: "c", code: "k", mlflow: "m", logs: "l" }, storageAccessKeyId: "id", storageSecretKey: "key",
         vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
-        cluster: { folderId: "b1gf", zone: "ru-central1-a", subnetId: "s", serviceAccountId: "sa", securityGroupIds: ["sg"], sshPublicKey: "ssh-ed25519 AAAA t", labels: {} },
+        cluster: { template: TEMPLATE },
     };
 }
-const RESOLVED = { raw: "fraud-raw", cleaned: "fraud-cleaned", code: "fraud-code", logs: "fraud-logs", publicIp: "203.0.113.10", internalIp: "10.10.0.10", clusterId: "c9qcluster", subnetId: "e9b", serviceAccountId: "aje", securityGroupIds: ["enp"] };
+const RESOLVED = { raw: "fraud-raw", cleaned: "fraud-cleaned", code: "fraud-code", logs: "fraud-logs", publicIp: "203.0.113.10", internalIp: "10.10.0.10", clusterId: "c9qcluster", template: TEMPLATE };
 
 describe("provisioning pipeline config", () => {
     for (const mode of ["persistent", "ephemeral"]) {

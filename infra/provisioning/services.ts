@@ -4,14 +4,14 @@
 // provisioning run agree.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DataprocConfig } from "../config/dataproc";
 import { PipelineConfig } from "../config/pipeline";
 import { resolveRunWindow } from "../config/pipeline-run";
 import { RUN_PROTOCOL } from "../config/run-window";
 import { SeedConfig } from "../config/seed";
 import { JobSparkProperties } from "../dataproc/sizing";
 import { ORCHESTRATOR_PATHS } from "../orchestrator/paths";
-import { clusterSpecOf, PipelineConfigInput, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "../orchestrator/services";
+import { DataprocClusterSpec } from "../dataproc/spec";
+import { PipelineConfigInput, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "../orchestrator/services";
 import { FILES, SERVICE_NAMES } from "../orchestrator/services/layout";
 import { VmFile } from "./bundle";
 
@@ -24,7 +24,6 @@ export const SERVICE_DEFAULTS = {
 export interface ServiceFilesArgs {
     readonly pipeline: PipelineConfig;
     readonly seed: SeedConfig;
-    readonly dataproc: DataprocConfig;
     /** Spark sizes per job (jobSparkProperties of the data hosts), computed with the config, before any resource. */
     readonly jobProperties: JobSparkProperties;
     readonly codePrefix: string;
@@ -35,15 +34,10 @@ export interface ServiceFilesArgs {
     readonly storageAccessKeyId: pulumi.Input<string>;
     readonly storageSecretKey: pulumi.Input<string>;
     readonly vm: { readonly publicIp: pulumi.Input<string>; readonly internalIp: pulumi.Input<string> };
+    /** persistent: the Pulumi-managed cluster's id; template: the spec Airflow creates per-run clusters from (Dataproc component). */
     readonly cluster: {
         readonly clusterId?: pulumi.Input<string>;
-        readonly folderId: string;
-        readonly zone: string;
-        readonly subnetId: pulumi.Input<string>;
-        readonly serviceAccountId: pulumi.Input<string>;
-        readonly securityGroupIds: pulumi.Input<string>[];
-        readonly sshPublicKey: string;
-        readonly labels: Readonly<Record<string, string>>;
+        readonly template: pulumi.Input<DataprocClusterSpec>;
     };
 }
 
@@ -87,7 +81,7 @@ export class OrchestratorServiceFiles extends pulumi.ComponentResource {
         const pipeline = pulumi.all({
             raw: args.buckets.raw, cleaned: args.buckets.cleaned, code: args.buckets.code, logs: args.buckets.logs,
             publicIp: args.vm.publicIp, internalIp: args.vm.internalIp, clusterId: args.cluster.clusterId ?? "",
-            subnetId: args.cluster.subnetId, serviceAccountId: args.cluster.serviceAccountId, securityGroupIds: args.cluster.securityGroupIds,
+            template: args.cluster.template,
         }).apply((v) => pipelineConfigInput(args, v as unknown as Resolved));
         this.files = pulumi.all([input, pipeline]).apply(([i, p]) => renderServiceFiles(i, p).map((f) => ({ ...f })));
         this.secretFiles = pulumi.secret(pulumi.all([input, secrets]).apply(([i, s]) => renderSecretFiles(i, s).map((f) => ({ ...f }))));
@@ -99,7 +93,7 @@ export class OrchestratorServiceFiles extends pulumi.ComponentResource {
 interface Resolved {
     readonly raw: string; readonly cleaned: string; readonly code: string; readonly logs: string;
     readonly publicIp: string; readonly internalIp: string; readonly clusterId: string;
-    readonly subnetId: string; readonly serviceAccountId: string; readonly securityGroupIds: string[];
+    readonly template: DataprocClusterSpec;
 }
 
 /** Pure: the DAG's pipeline.json input for a cloud mode. */
@@ -108,16 +102,7 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
     if (pipeline.mode === "local") throw new Error("the orchestrator VM runs the cloud modes only (persistent, ephemeral)");
     const code = `s3a://${v.code}/${args.codePrefix}`.replace(/\/$/, "");
     const window = resolveRunWindow(pipeline.runWindow, seed);
-    const spec = clusterSpecOf(args.dataproc, {
-        folderId: args.cluster.folderId,
-        zone: args.cluster.zone,
-        subnetId: v.subnetId,
-        serviceAccountId: v.serviceAccountId,
-        securityGroupIds: v.securityGroupIds,
-        bucket: v.logs,
-        sshPublicKeys: [args.cluster.sshPublicKey],
-        labels: args.cluster.labels,
-    });
+    const spec = v.template;
     return {
         mode: pipeline.mode,
         schedule: pipeline.schedule,

@@ -25,6 +25,11 @@ export type IamServiceAccount = import("./iamServiceAccount").IamServiceAccount;
 export const IamServiceAccount: typeof import("./iamServiceAccount").IamServiceAccount = null as any;
 utilities.lazyLoad(exports, ["IamServiceAccount"], () => require("./iamServiceAccount"));
 
+export { IamServiceAccountIamMemberArgs, IamServiceAccountIamMemberState } from "./iamServiceAccountIamMember";
+export type IamServiceAccountIamMember = import("./iamServiceAccountIamMember").IamServiceAccountIamMember;
+export const IamServiceAccountIamMember: typeof import("./iamServiceAccountIamMember").IamServiceAccountIamMember = null as any;
+utilities.lazyLoad(exports, ["IamServiceAccountIamMember"], () => require("./iamServiceAccountIamMember"));
+
 export { IamServiceAccountStaticAccessKeyArgs, IamServiceAccountStaticAccessKeyState } from "./iamServiceAccountStaticAccessKey";
 export type IamServiceAccountStaticAccessKey = import("./iamServiceAccountStaticAccessKey").IamServiceAccountStaticAccessKey;
 export const IamServiceAccountStaticAccessKey: typeof import("./iamServiceAccountStaticAccessKey").IamServiceAccountStaticAccessKey = null as any;
@@ -103,6 +108,8 @@ const _module = {
                 return new DataprocCluster(name, <any>undefined, { urn })
             case "yandex:index/iamServiceAccount:IamServiceAccount":
                 return new IamServiceAccount(name, <any>undefined, { urn })
+            case "yandex:index/iamServiceAccountIamMember:IamServiceAccountIamMember":
+                return new IamServiceAccountIamMember(name, <any>undefined, { urn })
             case "yandex:index/iamServiceAccountStaticAccessKey:IamServiceAccountStaticAccessKey":
                 return new IamServiceAccountStaticAccessKey(name, <any>undefined, { urn })
             case "yandex:index/kmsSymmetricKey:KmsSymmetricKey":
@@ -133,6 +140,7 @@ const _module = {
 pulumi.runtime.registerResourceModule("yandex", "index/computeInstance", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/dataprocCluster", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/iamServiceAccount", _module)
+pulumi.runtime.registerResourceModule("yandex", "index/iamServiceAccountIamMember", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/iamServiceAccountStaticAccessKey", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/kmsSymmetricKey", _module)
 pulumi.runtime.registerResourceModule("yandex", "index/kmsSymmetricKeyIamMember", _module)

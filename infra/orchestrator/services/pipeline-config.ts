@@ -3,55 +3,14 @@
 // to Yandex Cloud as the VM's service account and takes MLflow credentials from the container environment;
 // the cloud modes' training job reads its own from mlflow.credentialsUri (a location, not the secret).
 import { ConfigError } from "../../config/errors";
-import { DataprocConfig, SubclusterConfig } from "../../config/dataproc";
-import { clusterProperties, DATAPROC_SERVICES } from "../../dataproc/spec";
+import { DataprocClusterSpec } from "../../dataproc/spec";
 import { JobSparkProperties } from "../../dataproc/sizing";
 import { PipelineMode } from "../../config/pipeline";
 import { TRAIN_MODELS } from "../../config/pipeline-dag";
 import { contractErrors, PIPELINE_SCHEMA_FILE } from "../../config/pipeline-contract";
 
-/** Everything the DAG needs to create (ephemeral) or address (persistent) a Data Proc cluster. */
-export interface DataprocClusterSpec {
-    readonly folderId: string;
-    readonly zone: string;
-    readonly subnetId: string;
-    readonly serviceAccountId: string;
-    readonly securityGroupIds: readonly string[];
-    /** Cluster bucket: job driver output lands under dataproc/clusters/<id>/jobs/<job id>/ there. */
-    readonly bucket: string;
-    readonly imageVersion: string;
-    readonly services: readonly string[];
-    readonly master: SubclusterConfig;
-    readonly data: SubclusterConfig;
-    /** `<prefix>:<key>` cluster properties, e.g. `pip:mlflow-skinny` = `2.17.2`. */
-    readonly properties: Readonly<Record<string, string>>;
-    readonly sshPublicKeys: readonly string[];
-    readonly labels: Readonly<Record<string, string>>;
-}
-
-/** Cloud ids of the cluster's surroundings, resolved by the caller from the network, identity and storage components. */
-export interface DataprocPlacement {
-    readonly folderId: string;
-    readonly zone: string;
-    readonly subnetId: string;
-    readonly serviceAccountId: string;
-    readonly securityGroupIds: readonly string[];
-    readonly bucket: string;
-    readonly sshPublicKeys: readonly string[];
-    readonly labels: Readonly<Record<string, string>>;
-}
-
-/** The spec of the stack's Data Proc config: the ephemeral cluster mirrors the persistent one. */
-export function clusterSpecOf(dataproc: DataprocConfig, placement: DataprocPlacement): DataprocClusterSpec {
-    return {
-        ...placement,
-        imageVersion: dataproc.imageVersion,
-        services: [...DATAPROC_SERVICES],
-        master: dataproc.master,
-        data: dataproc.data,
-        properties: clusterProperties(dataproc),
-    };
-}
+// The cluster spec is the Data Proc component's contract (infra/dataproc/spec.ts); re-exported for the renderers' users.
+export { clusterSpecOf, DataprocClusterSpec, DataprocPlacement } from "../../dataproc/spec";
 
 // The models and the DAG settings' limits are the config's (fraud-mlops:pipeline): one table for both.
 export { TRAIN_MODELS };

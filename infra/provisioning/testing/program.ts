@@ -8,6 +8,7 @@ import { projectConfig } from "../../config";
 import { parseProvisioning } from "../../config/seed";
 import { Provisioning } from "..";
 import { OrchestratorServiceFiles, VM_LAYOUT } from "../services";
+import { airflowClusterTemplate, clusterSpecOf } from "../../dataproc/spec";
 import { parseDataproc } from "../../config/dataproc";
 import { jobSparkProperties } from "../../dataproc/sizing";
 import { SENTINELS } from "./fixtures";
@@ -29,7 +30,6 @@ const grants = GRANT_NAMES.map((name) => new StandIn("test:index:IamMember", nam
 const services = new OrchestratorServiceFiles("orchestrator-services", {
     pipeline: parsePipeline(raw),
     seed: parseSeedForRun(raw),
-    dataproc: parseDataproc({}),
     jobProperties: jobSparkProperties(parseDataproc({}).data),
     codePrefix: "jobs/",
     s3Endpoint: "https://storage.yandexcloud.net",
@@ -40,8 +40,11 @@ const services = new OrchestratorServiceFiles("orchestrator-services", {
     storageSecretKey: pulumi.secret(SENTINELS.secretKey),
     vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
     cluster: {
-        clusterId: cluster.id, folderId: "b1gtest", zone: "ru-central1-a", subnetId: "e9btest", serviceAccountId: "ajetest",
-        securityGroupIds: ["enptest"], sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestOnly test", labels: {},
+        clusterId: cluster.id,
+        template: airflowClusterTemplate(clusterSpecOf(parseDataproc({}), {
+            folderId: "b1gtest", zone: "ru-central1-a", subnetId: "e9btest", serviceAccountId: "ajetest", securityGroupIds: ["enptest"],
+            bucket: "l-test", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestOnly test"], labels: {},
+        })),
     },
 });
 const provisioning = new Provisioning("provisioning", {

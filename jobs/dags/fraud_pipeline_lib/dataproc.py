@@ -1,6 +1,8 @@
 """Yandex provider Data Proc operators, extended where the DAG needs more than they give:
-templated job arguments, the driver output location in the log, deletion of whatever the run created
-(even when creation half-failed), and a check that the cluster is really gone.
+templated job arguments, the driver output location in the log, cancelling the Data Proc job when Airflow
+kills the task (timeout, SIGTERM, marked failed: the provider's operator has no on_kill, so the job would run
+on, billed), deletion of whatever the run created (even when creation half-failed), and a check that the
+cluster is really gone.
 
 Authentication: the `yandexcloud_default` connection carries no key, so the SDK uses the VM's service account.
 No secret goes into a job's spec (args, properties): anyone with dataproc.viewer can read it. The training job
@@ -9,7 +11,7 @@ reads its MLflow login from a file in the code bucket (--mlflow-credentials) as 
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 from airflow.providers.yandex.hooks.dataproc import DataprocHook
 from airflow.providers.yandex.operators.dataproc import (
@@ -30,32 +32,65 @@ class NamedClusterCreateOperator(DataprocCreateClusterOperator):
 
 
 class PysparkJobOperator(DataprocCreatePysparkJobOperator):
+    """Runs the job as the provider does (create, then wait for the operation), keeping the job id while it
+    runs so that on_kill can cancel it."""
+
     template_fields: Sequence[str] = ("cluster_id", "args")
 
     def __init__(self, *, cluster_bucket: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cluster_bucket = cluster_bucket
+        self._hook: Optional[DataprocHook] = None
+        # (cluster id, job id) from the create operation's metadata until the job has finished.
+        self._running: Optional[Tuple[str, str]] = None
 
     def execute(self, context: Any) -> Optional[str]:
-        hook = self._setup(context)
-        self.log.info(
-            "Spark driver output will be under %s",
-            driver_output_location(self.cluster_bucket, str(self.cluster_id), "<job id>"),
-        )
-        result = hook.dataproc_client.create_pyspark_job(
-            main_python_file_uri=self.main_python_file_uri,
-            python_file_uris=self.python_file_uris,
-            args=[str(arg) for arg in self.args or []],
-            properties=self.properties,
-            name=self.name,
+        from yandex.cloud.dataproc.v1 import job_pb2, job_service_pb2
+        from yandex.cloud.dataproc.v1.job_service_pb2_grpc import JobServiceStub
+        from yandexcloud.operations import OperationError
+
+        self._hook = hook = self._setup(context)
+        request = job_service_pb2.CreateJobRequest(
             cluster_id=self.cluster_id,
+            name=self.name,
+            pyspark_job=job_pb2.PysparkJob(
+                main_python_file_uri=self.main_python_file_uri,
+                python_file_uris=self.python_file_uris,
+                args=[str(arg) for arg in self.args or []],
+                properties=self.properties,
+            ),
         )
-        job_id = result.response.id
+        operation = hook.sdk.client(JobServiceStub).Create(request)
+        meta = job_service_pb2.CreateJobMetadata()
+        operation.metadata.Unpack(meta)
+        self._running = (meta.cluster_id or str(self.cluster_id), meta.job_id)
         self.log.info(
-            "Spark driver output: %s",
-            driver_output_location(self.cluster_bucket, str(self.cluster_id), job_id),
+            "Data Proc job %s; Spark driver output: %s",
+            meta.job_id,
+            driver_output_location(self.cluster_bucket, self._running[0], meta.job_id),
         )
-        return job_id
+        try:
+            result = hook.sdk.wait_operation_and_get_result(
+                operation, response_type=job_pb2.Job, meta_type=job_service_pb2.CreateJobMetadata
+            )
+        except OperationError:
+            self._running = None  # the job ended (failed): nothing left to cancel
+            raise
+        # Not in a `finally`: a timeout raises out of the wait and on_kill must still find the job.
+        self._running = None
+        return result.response.id
+
+    def on_kill(self) -> None:
+        if self._running is None:
+            return
+        from yandex.cloud.dataproc.v1.job_service_pb2 import CancelJobRequest
+        from yandex.cloud.dataproc.v1.job_service_pb2_grpc import JobServiceStub
+
+        cluster_id, job_id = self._running
+        self.log.info("Task killed: cancelling Data Proc job %s on cluster %s", job_id, cluster_id)
+        hook = self._hook or DataprocHook(yandex_conn_id=self.yandex_conn_id)
+        hook.sdk.client(JobServiceStub).Cancel(CancelJobRequest(cluster_id=cluster_id, job_id=job_id))
+        self._running = None
 
 
 def _clusters_named(hook: DataprocHook, folder_id: str, name: str) -> List[Any]:

@@ -94,7 +94,10 @@ def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
     assert create.s3_bucket == spec["bucket"]
     assert create.cluster_image_version == INFRA_DEFAULTS["imageVersion"]
     # The persistent cluster's services and properties (infra/dataproc/spec.ts), PySpark's Python included.
-    assert list(create.services) == spec["services"] == ["HDFS", "YARN", "SPARK", "MAPREDUCE", "LIVY"]
+    assert list(create.services) == spec["services"] == ["HDFS", "YARN", "SPARK", "MAPREDUCE"]
+    # Project, stack and the marker the destroy-time cleanup (infra/dataproc/scripts) selects by.
+    stack_labels = {"project": "fraud-mlops", "stack": "dev", "created-by": "airflow"}
+    assert create.labels == spec["labels"] == stack_labels
     assert (create.masternode_resource_preset, create.masternode_disk_type, create.masternode_disk_size) == (
         "s3-c2-m8", "network-ssd", 40,
     )  # fmt: skip

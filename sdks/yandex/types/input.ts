@@ -180,6 +180,10 @@ export interface DataprocClusterTimeouts {
     update?: pulumi.Input<string | undefined>;
 }
 
+export interface IamServiceAccountIamMemberTimeouts {
+    default?: pulumi.Input<string | undefined>;
+}
+
 export interface IamServiceAccountStaticAccessKeyOutputToLockbox {
     /**
      * entry that will store the value of access_key

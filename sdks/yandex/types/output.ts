@@ -192,6 +192,10 @@ export interface GetComputeImageHardwareGenerationLegacyFeature {
     pciTopology?: string;
 }
 
+export interface IamServiceAccountIamMemberTimeouts {
+    default?: string;
+}
+
 export interface IamServiceAccountStaticAccessKeyOutputToLockbox {
     /**
      * entry that will store the value of access_key

@@ -6,7 +6,8 @@ import { RUN_PROTOCOL } from "../../../config/run-window";
 import { jobSparkProperties } from "../../../dataproc/sizing";
 import { ORCHESTRATOR_PATHS } from "../../paths";
 import { ServiceSecrets, ServicesInput } from "../inputs";
-import { clusterSpecOf, PipelineConfigInput } from "../pipeline-config";
+import { airflowClusterTemplate, clusterSpecOf } from "../../../dataproc/spec";
+import { PipelineConfigInput } from "../pipeline-config";
 import { PipelineMode } from "../../../config/pipeline";
 
 export const SAMPLE_SERVICES_INPUT: ServicesInput = {
@@ -37,9 +38,9 @@ export const SENTINEL_SECRETS: ServiceSecrets = {
 
 const CODE = "s3a://fraud-mlops-dev-code-b1gexample/jobs";
 
-/** The pipeline config of a cloud mode, with the cluster spec built from the stack's default Data Proc config. */
+/** The pipeline config of a cloud mode, with the cluster template built from the stack's default Data Proc config. */
 export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): PipelineConfigInput {
-    const spec = clusterSpecOf(parseDataproc({}), {
+    const spec = airflowClusterTemplate(clusterSpecOf(parseDataproc({}), {
         folderId: "b1gexamplefolder",
         zone: "ru-central1-a",
         subnetId: "e9bexamplesubnet",
@@ -48,7 +49,7 @@ export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): Pipel
         bucket: "fraud-mlops-dev-logs-b1gexample",
         sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyForTests dev@example"],
         labels: { project: "fraud-mlops", stack: "dev" },
-    });
+    }));
     return {
         mode,
         schedule: mode === "ephemeral" ? "0 3 * * *" : null,
