@@ -18,6 +18,10 @@ fi
 scripts_dir=infra/provisioning/scripts
 "$venv/bin/shellcheck" --severity=style "$scripts_dir"/orchestrator_vm/*.sh scripts/test.d/50-provisioning.sh
 
+# compose-go (the library inside docker compose) answers the deploy tests' `docker compose config`.
+(cd infra/orchestrator/services/compose-validator && go build -o ../../../../.local/bin/compose-validator .)
+export COMPOSE_VALIDATOR="$PWD/.local/bin/compose-validator"
+
 py=jobs/.venv/bin
 "$py/ruff" check --config "$scripts_dir/ruff.toml" "$scripts_dir"
 "$py/ruff" format --config "$scripts_dir/ruff.toml" --check "$scripts_dir"

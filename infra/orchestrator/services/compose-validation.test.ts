@@ -5,13 +5,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { renderSecretFiles, renderServiceFiles, ServicesInput } from "./index";
+import { CONTAINER, SECRET_FILES } from "./layout";
 import { buildComposeValidator, validateCompose } from "./testing/compose-validator";
 import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 import { writeRendered } from "./testing/render-samples";
 
 interface ResolvedService {
     environment: Record<string, string | null>;
-    secrets?: { source: string }[];
+    volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
 }
 
 describe("orchestrator services: compose file under compose-go", function () {
@@ -55,7 +56,8 @@ describe("orchestrator services: compose file under compose-go", function () {
             );
         }
         assert.strictEqual(services.mlflow.environment.AWS_SECRET_ACCESS_KEY, SENTINEL_SECRETS.mlflowS3SecretAccessKey);
-        assert.deepStrictEqual(services.mlflow.secrets?.map((secret) => secret.source), ["mlflow_auth_config"]);
+        assert.deepStrictEqual(services.mlflow.volumes?.map((volume) => [volume.type, volume.source, volume.target, volume.read_only]),
+            [["bind", path.dirname(path.join(input.paths.secrets, SECRET_FILES.mlflowAuthConfig)), CONTAINER.mlflowAuthDir, true]]);
     });
 
     it("rejects a broken file (the validator can fail)", () => {

@@ -1,5 +1,6 @@
 // docker-compose.yaml for the orchestrator VM: PostgreSQL, Airflow (LocalExecutor) and the MLflow server.
 // Secrets never appear here: services read them from the env files of secrets.ts (mode 0600).
+import * as path from "path";
 import * as yaml from "js-yaml";
 import { validateServicesInput, ServicesInput } from "./inputs";
 import { CONTAINER, COMPOSE_PROJECT, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
@@ -10,6 +11,9 @@ const MLFLOW_IMAGE = `fraud-mlops/mlflow:${VERSIONS.mlflow}`;
 const RESTART = "unless-stopped";
 
 const secretPath = (input: ServicesInput, file: string): string => `${input.paths.secrets}/${file}`;
+
+/** A read-only mount of the folder holding `file` (never the file itself: see layout.ts). */
+const folderOf = (file: string): string => path.posix.dirname(file);
 
 function healthcheck(test: string[], startPeriod: string) {
     return { test, interval: "30s", timeout: "10s", retries: 5, start_period: startPeriod };
@@ -43,7 +47,7 @@ function airflowService(input: ServicesInput, command: string[], extra: Record<s
         environment: airflowEnvironment(input),
         volumes: [
             `${input.paths.dags}:${CONTAINER.airflowDags}:ro`,
-            `./${FILES.pipelineConfig}:${CONTAINER.pipelineConfigFile}:ro`,
+            `./${folderOf(FILES.pipelineConfig)}:${CONTAINER.pipelineConfigDir}:ro`,
             `${input.paths.airflowLogs}:/opt/airflow/logs`,
         ],
         depends_on: {
@@ -69,7 +73,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 restart: RESTART,
                 env_file: [secretPath(input, SECRET_FILES.postgresEnv)],
                 environment: { POSTGRES_USER: "postgres", POSTGRES_DB: "postgres" },
-                volumes: [`${input.paths.postgresData}:/var/lib/postgresql/data`, `./${FILES.postgresInit}:/docker-entrypoint-initdb.d/10-init-databases.sh:ro`],
+                volumes: [`${input.paths.postgresData}:/var/lib/postgresql/data`, `./${folderOf(FILES.postgresInit)}:${CONTAINER.postgresInitDir}:ro`],
                 // TCP, not the socket: during first-start initialisation the server listens on the socket only.
                 healthcheck: healthcheck(["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres"], "60s"),
             },
@@ -116,13 +120,12 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                     AWS_DEFAULT_REGION: input.s3Region,
                     MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig,
                 },
-                secrets: [{ source: "mlflow_auth_config", target: "mlflow_auth_config" }],
+                volumes: [`${folderOf(secretPath(input, SECRET_FILES.mlflowAuthConfig))}:${CONTAINER.mlflowAuthDir}:ro`],
                 ports: [`${input.mlflowPort}:5000`],
                 depends_on: { [S.postgres]: { condition: "service_healthy" } },
                 healthcheck: healthcheck(["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:5000/health', timeout=5)"], "60s"),
             },
         },
-        secrets: { mlflow_auth_config: { file: secretPath(input, SECRET_FILES.mlflowAuthConfig) } },
     };
 }
 

@@ -1,5 +1,7 @@
 // Where each rendered file sits and where services see it. One table, used by the renderers and by
 // renderFiles (which gives the caller absolute paths), so a path is never spelled twice.
+// Containers see rendered files through folder mounts only: the deploy step replaces each file with a new
+// inode, which a single-file bind mount would never show to a running container.
 
 /** Relative to the compose folder (ServiceHostPaths.compose). */
 export const FILES = {
@@ -17,16 +19,26 @@ export const SECRET_FILES = {
     postgresEnv: "postgres.env",
     airflowEnv: "airflow.env",
     mlflowEnv: "mlflow.env",
-    mlflowAuthConfig: "mlflow-auth.ini",
+    /** Alone in its folder: only this folder is mounted into the MLflow container. */
+    mlflowAuthConfig: "mlflow/auth.ini",
 } as const;
+
+const PIPELINE_CONFIG_DIR = "/opt/fraud/config";
+const MLFLOW_AUTH_DIR = "/run/secrets/mlflow";
 
 /** Paths inside the containers. */
 export const CONTAINER = {
     airflowDags: "/opt/airflow/dags",
-    pipelineConfigFile: "/opt/fraud/config/pipeline.json",
+    /** The compose folder's config/ (FILES.pipelineConfig) is mounted here. */
+    pipelineConfigDir: PIPELINE_CONFIG_DIR,
+    pipelineConfigFile: `${PIPELINE_CONFIG_DIR}/pipeline.json`,
+    /** The compose folder's postgres/ (FILES.postgresInit): PostgreSQL runs its *.sh on first start. */
+    postgresInitDir: "/docker-entrypoint-initdb.d",
     adminPasswordScript: "/opt/fraud/write_admin_password.py",
     simpleAuthPasswordsFile: "/opt/airflow/simple_auth_manager_passwords.json",
-    mlflowAuthConfig: "/run/secrets/mlflow_auth_config",
+    /** The secrets folder's mlflow/ is mounted here (read-only). */
+    mlflowAuthDir: MLFLOW_AUTH_DIR,
+    mlflowAuthConfig: `${MLFLOW_AUTH_DIR}/auth.ini`,
 } as const;
 
 export const DATABASES = {

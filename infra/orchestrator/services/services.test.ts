@@ -52,10 +52,10 @@ describe("orchestrator services: rendered files", () => {
         const s = SENTINEL_SECRETS;
         assert.deepStrictEqual(where(s.postgresSuperuserPassword), ["postgres.env"]);
         assert.deepStrictEqual(where(s.airflowDbPassword), ["airflow.env", "postgres.env"]);
-        assert.deepStrictEqual(where(s.mlflowDbPassword), ["mlflow-auth.ini", "mlflow.env", "postgres.env"]);
+        assert.deepStrictEqual(where(s.mlflowDbPassword), ["auth.ini", "mlflow.env", "postgres.env"]);
         assert.deepStrictEqual(where(s.airflowJwtSecret), ["airflow.env"]);
         assert.deepStrictEqual(where(s.airflowFernetKey), ["airflow.env"]);
-        assert.deepStrictEqual(where(s.mlflowAdminPassword), ["airflow.env", "mlflow-auth.ini"]);
+        assert.deepStrictEqual(where(s.mlflowAdminPassword), ["airflow.env", "auth.ini"]);
         assert.deepStrictEqual(where(s.mlflowS3SecretAccessKey), ["mlflow.env"]);
     });
 
