@@ -1,5 +1,6 @@
 // The REAL index.ts under Pulumi mocks with the dev stack config (plus variants): what it declares.
 import * as assert from "assert";
+import { DEFAULT_REGISTRY_MIRRORS } from "../infra/config/orchestrator";
 import { renderCloudInit } from "../infra/orchestrator/cloud-init";
 import { OFFLINE_DEFAULTS, OfflineResult, runProgram } from "../tools/offline";
 import { OFFLINE_RUN_TIMEOUT_MS, programRun } from "./support/dev-stack";
@@ -292,7 +293,7 @@ describe("the Pulumi program under mocks", function () {
             assert.ok(inputs.resources.memory >= 8);
             assert.deepStrictEqual(inputs.networkInterfaces, [{ subnetId: "subnet-id", nat: true, securityGroupIds: ["orchestrator-id"] }]);
             assert.strictEqual(inputs.serviceAccountId, "orchestrator-sa-id");
-            assert.strictEqual(inputs.metadata["user-data"], renderCloudInit({ sshPublicKey: SSH_KEY }));
+            assert.strictEqual(inputs.metadata["user-data"], renderCloudInit({ sshPublicKey: SSH_KEY, registryMirrors: DEFAULT_REGISTRY_MIRRORS }));
             assert.deepStrictEqual(vm.options.ignoreChanges, ["bootDisk.initializeParams.imageId"]);
         });
     });

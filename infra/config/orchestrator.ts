@@ -11,7 +11,16 @@ export interface OrchestratorVmConfig {
     readonly cores: number;
     readonly memoryGb: number;
     readonly diskSizeGb: number;
+    /** Docker Hub mirrors for the VM's Docker daemon (`registry-mirrors`), tried in order before Docker Hub. */
+    readonly registryMirrors: readonly string[];
 }
+
+/**
+ * Google's public pull-through cache of Docker Hub: anonymous, no account, and the mirror Russian course
+ * material and guides use when Docker Hub refuses Russian addresses (see infra/orchestrator/README.md).
+ * Docker falls back to Docker Hub itself for an image the mirror does not hold.
+ */
+export const DEFAULT_REGISTRY_MIRRORS: readonly string[] = ["https://mirror.gcr.io"];
 
 export const ORCHESTRATOR_DEFAULTS = {
     imageFamily: "ubuntu-2204-lts" as UbuntuFamily,
@@ -19,12 +28,42 @@ export const ORCHESTRATOR_DEFAULTS = {
     cores: 2,
     memoryGb: 8,
     diskSizeGb: 50,
+    registryMirrors: DEFAULT_REGISTRY_MIRRORS,
 } as const;
 
 // Airflow (scheduler, api server, dag processor, triggerer) + MLflow + PostgreSQL need 8 GB.
 export const MIN_MEMORY_GB = 8;
 // standard-v3 (Ice Lake) at 100 % core fraction: even core counts, 1-16 GB per core.
 const MEMORY_PER_CORE = { min: 1, max: 16 };
+
+/**
+ * Why Docker would refuse `url` as a registry mirror (a refused daemon.json keeps Docker from starting,
+ * so the VM would come up without services), or undefined when it is acceptable. HTTPS only: a plain
+ * HTTP mirror would also need `insecure-registries`.
+ */
+export function registryMirrorProblem(url: string): string | undefined {
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return `${JSON.stringify(url)} is not a URL`;
+    }
+    if (parsed.protocol !== "https:") return `${JSON.stringify(url)} must use https://`;
+    if (parsed.username || parsed.password) return `${JSON.stringify(url)} must not carry a user or password`;
+    if (parsed.search || parsed.hash || /[?#]/.test(url)) return `${JSON.stringify(url)} must not have a query or fragment`;
+    return undefined;
+}
+
+function registryMirrors(section: Section): string[] {
+    const field = "registryMirrors";
+    const mirrors = section.stringList(field, ORCHESTRATOR_DEFAULTS.registryMirrors);
+    mirrors.forEach((url, index) => {
+        const problem = registryMirrorProblem(url);
+        if (problem) section.fail(`${field}[${index}]`, problem, `'${JSON.stringify(DEFAULT_REGISTRY_MIRRORS)}' (or '[]' to pull from Docker Hub directly)`);
+    });
+    if (new Set(mirrors).size !== mirrors.length) section.fail(field, "lists a mirror twice", "list each mirror once");
+    return mirrors;
+}
 
 export function parseOrchestrator(config: RawConfig): OrchestratorVmConfig {
     const section = Section.of(config, "orchestrator");
@@ -43,6 +82,7 @@ export function parseOrchestrator(config: RawConfig): OrchestratorVmConfig {
         cores,
         memoryGb,
         diskSizeGb: section.integer("diskSizeGb", ORCHESTRATOR_DEFAULTS.diskSizeGb, { min: 30, max: 4096 }),
+        registryMirrors: registryMirrors(section),
     };
     section.finish();
     return vm;

@@ -36,7 +36,7 @@ export class OrchestratorVm extends pulumi.ComponentResource {
             networkInterfaces: [{ subnetId: args.subnetId, nat: true, securityGroupIds: args.securityGroupIds }],
             serviceAccountId: args.serviceAccountId,
             metadata: {
-                "user-data": renderCloudInit({ sshPublicKey: args.sshPublicKey }),
+                "user-data": renderCloudInit({ sshPublicKey: args.sshPublicKey, registryMirrors: config.registryMirrors }),
                 "ssh-keys": `${VM_USER}:${args.sshPublicKey}`,
             },
             allowStoppingForUpdate: true,

@@ -1,12 +1,24 @@
 // Build contexts of the two images built on the VM (docker compose `build:`), with every version pinned.
-import { CONTAINER } from "./layout";
+import * as fs from "fs";
+import * as path from "path";
+import { CONTAINER, FILES } from "./layout";
 import { airflowImage, VERSIONS } from "./versions";
+
+/** The full resolution the DAG tests run against (scripts/setup-airflow.sh writes and checks it). */
+export const AIRFLOW_CONSTRAINTS_SOURCE = path.resolve(__dirname, "../../../jobs/constraints-airflow.txt");
+
+export function airflowConstraints(): string {
+    return fs.readFileSync(AIRFLOW_CONSTRAINTS_SOURCE, "utf8");
+}
 
 export function renderAirflowDockerfile(): string {
     return [
         `FROM ${airflowImage()}`,
-        "# The official image lacks the Yandex provider: install it pinned, with Airflow pinned so pip cannot move it.",
-        `RUN pip install --no-cache-dir "apache-airflow==${VERSIONS.airflow}" "apache-airflow-providers-yandex==${VERSIONS.airflowProviderYandex}"`,
+        "# The official image lacks the Yandex provider: install it pinned, with Airflow pinned so pip cannot move it,",
+        "# and every transitive package held at the versions the DAG tests pass with.",
+        `COPY ${path.posix.basename(FILES.airflowConstraints)} ${CONTAINER.airflowConstraints}`,
+        `RUN pip install --no-cache-dir --constraint ${CONTAINER.airflowConstraints} \\`,
+        `    "apache-airflow==${VERSIONS.airflow}" "apache-airflow-providers-yandex==${VERSIONS.airflowProviderYandex}"`,
         `COPY write_admin_password.py ${CONTAINER.adminPasswordScript}`,
         "",
     ].join("\n");

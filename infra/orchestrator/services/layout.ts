@@ -8,6 +8,8 @@ export const FILES = {
     compose: "docker-compose.yaml",
     airflowDockerfile: "airflow/Dockerfile",
     airflowAdminPasswordScript: "airflow/write_admin_password.py",
+    /** A copy of jobs/constraints-airflow.txt: the image installs with the resolution the DAG tests pass with. */
+    airflowConstraints: "airflow/constraints.txt",
     mlflowDockerfile: "mlflow/Dockerfile",
     postgresInit: "postgres/init-databases.sh",
     bootUnit: "fraud-mlops-services.service",
@@ -35,6 +37,7 @@ export const CONTAINER = {
     /** The compose folder's postgres/ (FILES.postgresInit): PostgreSQL runs its *.sh on first start. */
     postgresInitDir: "/docker-entrypoint-initdb.d",
     adminPasswordScript: "/opt/fraud/write_admin_password.py",
+    airflowConstraints: "/opt/fraud/constraints-airflow.txt",
     simpleAuthPasswordsFile: "/opt/airflow/simple_auth_manager_passwords.json",
     /** The secrets folder's mlflow/ is mounted here (read-only). */
     mlflowAuthDir: MLFLOW_AUTH_DIR,

@@ -71,6 +71,15 @@ describe("orchestrator services: rendered files", () => {
         assert.match(requirements, new RegExp(`^apache-airflow-providers-yandex==${VERSIONS.airflowProviderYandex.replace(/\./g, "\\.")}$`, "m"));
     });
 
+    it("builds the Airflow image with the DAG tests' constraints, which pin the same Airflow and provider", () => {
+        const file = (name: string) => serviceFiles.find((f) => f.path.endsWith(`/${name}`))!.content;
+        const constraints = fs.readFileSync(path.resolve(__dirname, "../../../jobs/constraints-airflow.txt"), "utf8");
+        assert.strictEqual(file("airflow/constraints.txt"), constraints);
+        assert.match(file("airflow/Dockerfile"), /^COPY constraints\.txt (\S+)\nRUN pip install --no-cache-dir --constraint \1 /m);
+        assert.match(constraints, new RegExp(`^apache-airflow==${VERSIONS.airflow.replace(/\./g, "\\.")}$`, "m"));
+        assert.match(constraints, new RegExp(`^apache-airflow-providers-yandex==${VERSIONS.airflowProviderYandex.replace(/\./g, "\\.")}$`, "m"));
+    });
+
     it("pins the MLflow server to the version of the jobs' clients", () => {
         const requirements = fs.readFileSync(path.resolve(__dirname, "../../../jobs/requirements-dev.txt"), "utf8");
         assert.match(requirements, new RegExp(`^mlflow==${VERSIONS.mlflow.replace(/\./g, "\\.")}$`, "m"));
