@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provisioning scripts (infra/provisioning/scripts): shellcheck, ruff, Python 3.8 floor for the VM-side
+# Provisioning scripts (infra/provisioning/scripts) and the Python files of the VM's images
+# (infra/orchestrator/images): shellcheck, ruff, Python 3.8 floor for the VM-side
 # scripts, then pytest against real local stand-ins: moto's S3 server (seeding, code upload), a real MLflow
 # server (health wait) and a real Airflow (trigger and wait on a probe DAG). The mocha tests of the
 # component run in 10-node.sh.
@@ -28,3 +29,10 @@ py=jobs/.venv/bin
 "$py/vermin" --target=3.8- --violations --no-tips --eval-annotations "$scripts_dir/orchestrator_vm" "$scripts_dir/local"
 # No bytecode next to the VM scripts: they are copied to the VM file by file, caches are not.
 PYTHONDONTWRITEBYTECODE=1 "$py/python" -m pytest -q -p no:cacheprovider "$scripts_dir/tests" --durations=5
+
+# The Python files of the VM's images (infra/orchestrator/images): ruff, then run for real with the pinned
+# MLflow of jobs/.venv (the image's version: services.test.ts checks they agree).
+images_dir=infra/orchestrator/images
+"$py/ruff" check --config "$images_dir/ruff.toml" "$images_dir"
+"$py/ruff" format --config "$images_dir/ruff.toml" --check "$images_dir"
+PYTHONDONTWRITEBYTECODE=1 "$py/python" -m pytest -q -p no:cacheprovider "$images_dir/tests"

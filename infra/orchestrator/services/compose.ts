@@ -65,6 +65,7 @@ function airflowJobCheck(jobType: string): string[] {
 export function composeDocument(raw: ServicesInput): Record<string, unknown> {
     const input = validateServicesInput(raw);
     const mlflowArtifacts = `s3://${input.mlflowBucket}/${input.mlflowArtifactsPrefix}`.replace(/\/+$/, "");
+    const mlflowAuthMount = `${folderOf(secretPath(input, SECRET_FILES.mlflowAuthConfig))}:${CONTAINER.mlflowAuthDir}:ro`;
     return {
         name: COMPOSE_PROJECT,
         services: {
@@ -103,6 +104,17 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
             [S.airflowDagProcessor]: airflowService(input, ["airflow", "dag-processor"], {
                 healthcheck: healthcheck(airflowJobCheck("DagProcessorJob"), "60s"),
             }),
+            [S.mlflowAuthMigrate]: {
+                image: MLFLOW_IMAGE,
+                build: { context: "./mlflow" },
+                // One-shot, like airflow-init: every server worker would otherwise migrate the auth database
+                // at once. Reads the database URI from the auth config, as the server does.
+                restart: "no",
+                command: ["python", CONTAINER.mlflowMigrateAuthDb],
+                environment: { MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig },
+                volumes: [mlflowAuthMount],
+                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+            },
             [S.mlflow]: {
                 image: MLFLOW_IMAGE,
                 build: { context: "./mlflow" },
@@ -120,9 +132,12 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                     AWS_DEFAULT_REGION: input.s3Region,
                     MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig,
                 },
-                volumes: [`${folderOf(secretPath(input, SECRET_FILES.mlflowAuthConfig))}:${CONTAINER.mlflowAuthDir}:ro`],
+                volumes: [mlflowAuthMount],
                 ports: [`${input.mlflowPort}:5000`],
-                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+                depends_on: {
+                    [S.postgres]: { condition: "service_healthy" },
+                    [S.mlflowAuthMigrate]: { condition: "service_completed_successfully" },
+                },
                 healthcheck: healthcheck(["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:5000/health', timeout=5)"], "60s"),
             },
         },

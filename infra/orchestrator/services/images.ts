@@ -41,12 +41,20 @@ export function renderAdminPasswordScript(): string {
     ].join("\n");
 }
 
+/** Files of the image build contexts kept as real files in infra/orchestrator/images (linted with ruff). */
+const IMAGES_DIR = path.resolve(__dirname, "../images");
+
+export function imageFile(relativePath: string): string {
+    return fs.readFileSync(path.join(IMAGES_DIR, relativePath), "utf8");
+}
+
 export function renderMlflowDockerfile(): string {
     return [
         `FROM ${VERSIONS.mlflowBaseImage}`,
         "# mlflow[auth] for --app-name basic-auth; psycopg2 for the PostgreSQL stores; boto3 for the S3 artifact store.",
         "RUN pip install --no-cache-dir \\",
         `    "mlflow[auth]==${VERSIONS.mlflow}" "psycopg2-binary==${VERSIONS.psycopg2Binary}" "boto3==${VERSIONS.boto3}"`,
+        `COPY ${path.posix.basename(FILES.mlflowMigrateAuthDb)} ${CONTAINER.mlflowMigrateAuthDb}`,
         "EXPOSE 5000",
         "",
     ].join("\n");

@@ -11,6 +11,7 @@ export const FILES = {
     /** A copy of jobs/constraints-airflow.txt: the image installs with the resolution the DAG tests pass with. */
     airflowConstraints: "airflow/constraints.txt",
     mlflowDockerfile: "mlflow/Dockerfile",
+    mlflowMigrateAuthDb: "mlflow/migrate_auth_db.py",
     postgresInit: "postgres/init-databases.sh",
     bootUnit: "fraud-mlops-services.service",
     pipelineConfig: "config/pipeline.json",
@@ -40,6 +41,7 @@ export const CONTAINER = {
     airflowConstraints: "/opt/fraud/constraints-airflow.txt",
     simpleAuthPasswordsFile: "/opt/airflow/simple_auth_manager_passwords.json",
     /** The secrets folder's mlflow/ is mounted here (read-only). */
+    mlflowMigrateAuthDb: "/opt/fraud/migrate_auth_db.py",
     mlflowAuthDir: MLFLOW_AUTH_DIR,
     mlflowAuthConfig: `${MLFLOW_AUTH_DIR}/auth.ini`,
 } as const;
@@ -57,6 +59,8 @@ export const SERVICE_NAMES = {
     airflowApiServer: "airflow-api-server",
     airflowScheduler: "airflow-scheduler",
     airflowDagProcessor: "airflow-dag-processor",
+    /** One-shot: migrates MLflow's auth database before the server's workers start. */
+    mlflowAuthMigrate: "mlflow-auth-migrate",
     mlflow: "mlflow",
 } as const;
 

@@ -1,10 +1,24 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { ConfigError } from "../../config/errors";
 import { renderSecretFiles, renderServiceFiles, RenderedFile, VERSIONS } from "./index";
 import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 import { matchSnapshot } from "./testing/snapshot";
+
+interface ComposeService {
+    image: string;
+    build: unknown;
+    restart: string;
+    command: string[];
+    volumes: string[];
+    environment: Record<string, string>;
+    depends_on: Record<string, unknown>;
+}
+interface ComposeFile {
+    services: Record<string, ComposeService>;
+}
 
 const serviceFiles = renderServiceFiles(SAMPLE_SERVICES_INPUT, samplePipelineInput("persistent"));
 const secretFiles = renderSecretFiles(SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS);
@@ -78,6 +92,24 @@ describe("orchestrator services: rendered files", () => {
         assert.match(file("airflow/Dockerfile"), /^COPY constraints\.txt (\S+)\nRUN pip install --no-cache-dir --constraint \1 /m);
         assert.match(constraints, new RegExp(`^apache-airflow==${VERSIONS.airflow.replace(/\./g, "\\.")}$`, "m"));
         assert.match(constraints, new RegExp(`^apache-airflow-providers-yandex==${VERSIONS.airflowProviderYandex.replace(/\./g, "\\.")}$`, "m"));
+    });
+
+    it("migrates MLflow's auth database once, in a one-shot service the server waits for", () => {
+        const compose = yaml.load(serviceFiles.find((f) => f.path.endsWith("/docker-compose.yaml"))!.content) as ComposeFile;
+        const migrate = compose.services["mlflow-auth-migrate"];
+        const server = compose.services.mlflow;
+        assert.deepStrictEqual(server.depends_on["mlflow-auth-migrate"], { condition: "service_completed_successfully" });
+        assert.strictEqual(migrate.restart, "no");
+        assert.deepStrictEqual([migrate.image, migrate.build], [server.image, server.build]);
+        assert.deepStrictEqual(migrate.volumes, server.volumes, "reads the auth config the server reads");
+        assert.strictEqual(migrate.environment.MLFLOW_AUTH_CONFIG_PATH, server.environment.MLFLOW_AUTH_CONFIG_PATH);
+        const script = migrate.command[1];
+        assert.deepStrictEqual(migrate.command, ["python", script]);
+        const dockerfile = serviceFiles.find((f) => f.path.endsWith("/mlflow/Dockerfile"))!.content;
+        assert.match(dockerfile, new RegExp(`^COPY migrate_auth_db\\.py ${script}$`, "m"));
+        const shipped = serviceFiles.find((f) => f.path.endsWith("/mlflow/migrate_auth_db.py"))!.content;
+        assert.strictEqual(shipped, fs.readFileSync(path.resolve(__dirname, "../images/mlflow/migrate_auth_db.py"), "utf8"));
+        assert.deepStrictEqual(migrate.depends_on, { postgres: { condition: "service_healthy" } });
     });
 
     it("pins the MLflow server to the version of the jobs' clients", () => {
