@@ -7,12 +7,10 @@ import { DataprocCluster } from "./infra/dataproc";
 import { Identity } from "./infra/identity";
 import { Network } from "./infra/network";
 import { PORTS } from "./infra/network/rules";
-import { OrchestratorVm } from "./infra/orchestrator";
+import { OrchestratorServiceFiles, OrchestratorVm, VM_LAYOUT, VM_USER } from "./infra/orchestrator";
 import { clusterSpecOf } from "./infra/orchestrator/services";
-import { VM_USER } from "./infra/orchestrator/paths";
 import { Storage } from "./infra/storage";
 import { Provisioning } from "./infra/provisioning";
-import { OrchestratorServiceFiles, VM_LAYOUT } from "./infra/provisioning/services";
 import { CostLedger } from "./infra/cost/stack-output";
 import { costSettingsOf } from "./infra/cost/stack-estimate";
 

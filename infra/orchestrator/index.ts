@@ -6,6 +6,9 @@ import { OrchestratorVmConfig } from "../config/orchestrator";
 import { renderCloudInit } from "./cloud-init";
 import { VM_USER } from "./paths";
 
+export { VM_USER } from "./paths";
+export { mlflowCredentialsKey, OrchestratorServiceFiles, pipelineConfigInput, SERVICE_DEFAULTS, ServiceFilesArgs, VM_LAYOUT } from "./service-files";
+
 export interface OrchestratorVmArgs extends HostPlacement {
     readonly config: OrchestratorVmConfig;
     /** Pulumi `protect` (fraud-mlops:protect): the VM holds Airflow's and MLflow's databases. The SDK's

@@ -13,7 +13,7 @@ import { PipelineRunConfig, runParams } from "../config/pipeline-run";
 import { ProvisioningConfig, SeedConfig } from "../config/seed";
 import { dagFiles, healthChecks, OrchestratorBundle, publicBundleHash, renderBundle, runPrefix, VmFile } from "./bundle";
 import { hashTree, readTree, sha256 } from "./files";
-import { mlflowCredentialsKey } from "./services";
+import { mlflowCredentialsKey } from "../orchestrator";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Relative to the project root: Pulumi runs local commands there. */

@@ -20,7 +20,7 @@ const COMPUTED: Record<string, (name: string, inputs: State) => State> = {
         })),
         fqdn: `${inputs.hostname ?? _name}.ru-central1.internal`,
     }),
-    // Generated service secrets (infra/provisioning/services.ts): valid in form, clearly fake.
+    // Generated service secrets (infra/orchestrator/service-files.ts): valid in form, clearly fake.
     "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
     "random:index/randomBytes:RandomBytes": (name, inputs) => {
         const bytes = Buffer.alloc(Number(inputs.length ?? 32), `mock-${name}`);

@@ -3,6 +3,7 @@
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { validateServicesInput, ServicesInput } from "./inputs";
+import { AIRFLOW_BUILD, MLFLOW_BUILD } from "./images";
 import { CONTAINER, COMPOSE_PROJECT, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
 import { VERSIONS } from "./versions";
 
@@ -40,7 +41,7 @@ function airflowEnvironment(input: ServicesInput): Record<string, string> {
 function airflowService(input: ServicesInput, command: string[], extra: Record<string, unknown>) {
     return {
         image: AIRFLOW_IMAGE,
-        build: { context: "./airflow" },
+        build: AIRFLOW_BUILD,
         restart: RESTART,
         command,
         env_file: [secretPath(input, SECRET_FILES.airflowEnv)],
@@ -80,7 +81,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
             },
             [S.airflowInit]: {
                 image: AIRFLOW_IMAGE,
-                build: { context: "./airflow" },
+                build: AIRFLOW_BUILD,
                 // One-shot: migrates the metadata database (idempotent), then exits.
                 restart: "no",
                 command: ["airflow", "db", "migrate"],
@@ -106,7 +107,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
             }),
             [S.mlflowAuthMigrate]: {
                 image: MLFLOW_IMAGE,
-                build: { context: "./mlflow" },
+                build: MLFLOW_BUILD,
                 // One-shot, like airflow-init: every server worker would otherwise migrate the auth database
                 // at once. Reads the database URI from the auth config, as the server does.
                 restart: "no",
@@ -117,7 +118,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
             },
             [S.mlflow]: {
                 image: MLFLOW_IMAGE,
-                build: { context: "./mlflow" },
+                build: MLFLOW_BUILD,
                 restart: RESTART,
                 // The backend store URI (with its password) comes from MLFLOW_BACKEND_STORE_URI in the env file.
                 command: [

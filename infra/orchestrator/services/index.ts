@@ -2,7 +2,7 @@
 // and passes plain values; each function is pure and returns files with absolute VM paths and modes.
 import { renderBootUnit } from "./boot-unit";
 import { renderComposeFile } from "./compose";
-import { airflowConstraints, imageFile, renderAdminPasswordScript, renderAirflowDockerfile, renderMlflowDockerfile } from "./images";
+import { buildContextFiles } from "./images";
 import { ServiceSecrets, ServicesInput, validateServicesInput } from "./inputs";
 import { FILES } from "./layout";
 import { PipelineConfigInput, renderPipelineConfig } from "./pipeline-config";
@@ -29,11 +29,7 @@ export function renderServiceFiles(rawInput: ServicesInput, pipeline: PipelineCo
     const input = validateServicesInput(rawInput);
     const contents: [string, string, number][] = [
         [FILES.compose, renderComposeFile(input), PUBLIC_FILE_MODE],
-        [FILES.airflowDockerfile, renderAirflowDockerfile(), PUBLIC_FILE_MODE],
-        [FILES.airflowAdminPasswordScript, renderAdminPasswordScript(), PUBLIC_FILE_MODE],
-        [FILES.airflowConstraints, airflowConstraints(), PUBLIC_FILE_MODE],
-        [FILES.mlflowDockerfile, renderMlflowDockerfile(), PUBLIC_FILE_MODE],
-        [FILES.mlflowMigrateAuthDb, imageFile(FILES.mlflowMigrateAuthDb), PUBLIC_FILE_MODE],
+        ...buildContextFiles().map(([file, content]): [string, string, number] => [file, content, PUBLIC_FILE_MODE]),
         [FILES.postgresInit, renderPostgresInit(), SCRIPT_MODE],
         [FILES.bootUnit, renderBootUnit(input.paths.compose), PUBLIC_FILE_MODE],
         [FILES.pipelineConfig, renderPipelineConfig(pipeline), PUBLIC_FILE_MODE],

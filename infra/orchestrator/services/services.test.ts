@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ConfigError } from "../../config/errors";
+import { buildContextFiles, IMAGE_SOURCE_FILES, imageSourcePath } from "./images";
 import { renderSecretFiles, renderServiceFiles, RenderedFile, VERSIONS } from "./index";
+import { CONTAINER, FILES } from "./layout";
 import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 import { matchSnapshot } from "./testing/snapshot";
 
@@ -37,9 +39,40 @@ function holds(file: RenderedFile, secret: string): boolean {
 const snapshotName = (file: RenderedFile): string => file.path.replace(/^\/opt\/fraud-mlops\//, "").replace(/\//g, "__");
 
 describe("orchestrator services: rendered files", () => {
-    for (const file of [...serviceFiles, ...secretFiles]) {
+    // Build-context files are copies of files in the repo (images/, jobs/constraints-airflow.txt): compared to their source.
+    const copied = new Map(buildContextFiles().map(([file, content]) => [`${SAMPLE_SERVICES_INPUT.paths.compose}/${file}`, content]));
+    for (const file of [...serviceFiles, ...secretFiles].filter((f) => !copied.has(f.path))) {
         it(`matches the snapshot: ${file.path}`, () => matchSnapshot(snapshotName(file), file.content));
     }
+
+    it("ships every build-context file verbatim from its source in the repo", () => {
+        for (const [vmPath, content] of copied) {
+            assert.strictEqual(serviceFiles.find((f) => f.path === vmPath)?.content, content, vmPath);
+        }
+        for (const file of IMAGE_SOURCE_FILES) assert.ok(copied.has(`${SAMPLE_SERVICES_INPUT.paths.compose}/${file}`), file);
+    });
+
+    it("fills every Dockerfile ARG from the rendered compose build args, and passes no other", () => {
+        const compose = yaml.load(serviceFiles.find((f) => f.path.endsWith("/docker-compose.yaml"))!.content) as ComposeFile;
+        for (const [service, dockerfile] of [["airflow-scheduler", FILES.airflowDockerfile], ["mlflow", FILES.mlflowDockerfile]]) {
+            const text = fs.readFileSync(imageSourcePath(dockerfile), "utf8");
+            const declared = [...text.matchAll(/^ARG (\w+)/gm)].map((m) => m[1]).sort();
+            const build = compose.services[service].build as { context: string; args: Record<string, string> };
+            assert.deepStrictEqual(Object.keys(build.args).sort(), declared, dockerfile);
+            assert.strictEqual(build.context, `./${path.posix.dirname(dockerfile)}`);
+            for (const value of Object.values(build.args)) assert.match(value, /^[\w.:/-]+$/, `${service}: ${value} is a plain pinned version`);
+        }
+    });
+
+    it("copies each script into the image at the container path the compose file runs", () => {
+        const copies = (dockerfile: string) => Object.fromEntries([...fs.readFileSync(imageSourcePath(dockerfile), "utf8").matchAll(/^COPY (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+        assert.deepStrictEqual(copies(FILES.airflowDockerfile), {
+            [path.posix.basename(FILES.airflowConstraints)]: CONTAINER.airflowConstraints,
+            [path.posix.basename(FILES.airflowAdminPasswordScript)]: CONTAINER.adminPasswordScript,
+        });
+        assert.deepStrictEqual(copies(FILES.mlflowDockerfile), { [path.posix.basename(FILES.mlflowMigrateAuthDb)]: CONTAINER.mlflowMigrateAuthDb });
+        assert.match(fs.readFileSync(imageSourcePath(FILES.airflowDockerfile), "utf8"), new RegExp(`--constraint ${CONTAINER.airflowConstraints} `));
+    });
 
     it("places every file under the VM's folders with the intended mode", () => {
         for (const file of serviceFiles) {
@@ -86,10 +119,8 @@ describe("orchestrator services: rendered files", () => {
     });
 
     it("builds the Airflow image with the DAG tests' constraints, which pin the same Airflow and provider", () => {
-        const file = (name: string) => serviceFiles.find((f) => f.path.endsWith(`/${name}`))!.content;
         const constraints = fs.readFileSync(path.resolve(__dirname, "../../../jobs/constraints-airflow.txt"), "utf8");
-        assert.strictEqual(file("airflow/constraints.txt"), constraints);
-        assert.match(file("airflow/Dockerfile"), /^COPY constraints\.txt (\S+)\nRUN pip install --no-cache-dir --constraint \1 /m);
+        assert.strictEqual(serviceFiles.find((f) => f.path.endsWith(`/${FILES.airflowConstraints}`))?.content, constraints);
         assert.match(constraints, new RegExp(`^apache-airflow==${VERSIONS.airflow.replace(/\./g, "\\.")}$`, "m"));
         assert.match(constraints, new RegExp(`^apache-airflow-providers-yandex==${VERSIONS.airflowProviderYandex.replace(/\./g, "\\.")}$`, "m"));
     });
@@ -105,10 +136,7 @@ describe("orchestrator services: rendered files", () => {
         assert.strictEqual(migrate.environment.MLFLOW_AUTH_CONFIG_PATH, server.environment.MLFLOW_AUTH_CONFIG_PATH);
         const script = migrate.command[1];
         assert.deepStrictEqual(migrate.command, ["python", script]);
-        const dockerfile = serviceFiles.find((f) => f.path.endsWith("/mlflow/Dockerfile"))!.content;
-        assert.match(dockerfile, new RegExp(`^COPY migrate_auth_db\\.py ${script}$`, "m"));
-        const shipped = serviceFiles.find((f) => f.path.endsWith("/mlflow/migrate_auth_db.py"))!.content;
-        assert.strictEqual(shipped, fs.readFileSync(path.resolve(__dirname, "../images/mlflow/migrate_auth_db.py"), "utf8"));
+        assert.strictEqual(script, CONTAINER.mlflowMigrateAuthDb);
         assert.deepStrictEqual(migrate.depends_on, { postgres: { condition: "service_healthy" } });
     });
 

@@ -7,7 +7,7 @@ import { parseSeedForRun } from "../../config/pipeline-run";
 import { projectConfig } from "../../config";
 import { parseProvisioning } from "../../config/seed";
 import { Provisioning } from "..";
-import { OrchestratorServiceFiles, VM_LAYOUT } from "../services";
+import { OrchestratorServiceFiles, VM_LAYOUT } from "../../orchestrator";
 import { parseDataproc } from "../../config/dataproc";
 import { SENTINELS } from "./fixtures";
 

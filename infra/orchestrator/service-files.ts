@@ -1,5 +1,5 @@
-// The orchestrator VM's files for the deploy step: generated service secrets (@pulumi/random, secret
-// outputs) and the pure renderers of infra/orchestrator/services, fed with this stack's resources.
+// The orchestrator VM's files for the deploy step (infra/provisioning ships them): generated service secrets
+// (@pulumi/random, secret outputs) and the pure renderers of ./services, fed with this stack's resources.
 // The pipeline config takes its window from pipeline.runWindow, so the DAG's defaults and the
 // provisioning run agree.
 import * as pulumi from "@pulumi/pulumi";
@@ -7,10 +7,9 @@ import * as random from "@pulumi/random";
 import { DataprocConfig } from "../config/dataproc";
 import { PipelineConfig } from "../config/pipeline";
 import { seededDays, SeedConfig } from "../config/seed";
-import { ORCHESTRATOR_PATHS } from "../orchestrator/paths";
-import { clusterSpecOf, PipelineConfigInput, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "../orchestrator/services";
-import { FILES, SERVICE_NAMES } from "../orchestrator/services/layout";
-import { VmFile } from "./bundle";
+import { ORCHESTRATOR_PATHS } from "./paths";
+import { clusterSpecOf, PipelineConfigInput, RenderedFile, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "./services";
+import { FILES, SERVICE_NAMES } from "./services/layout";
 
 /** Fixed service settings; the DAG's schedule, retries, timeouts and training come from fraud-mlops:pipeline. */
 export const SERVICE_DEFAULTS = {
@@ -54,12 +53,14 @@ export function mlflowCredentialsKey(codePrefix: string): string {
 const PASSWORDS = ["postgresSuperuserPassword", "airflowDbPassword", "mlflowDbPassword", "airflowAdminPassword", "airflowJwtSecret", "airflowApiSecretKey", "mlflowAdminPassword"] as const;
 
 export class OrchestratorServiceFiles extends pulumi.ComponentResource {
-    readonly files: pulumi.Output<VmFile[]>;
-    readonly secretFiles: pulumi.Output<VmFile[]>;
+    readonly files: pulumi.Output<RenderedFile[]>;
+    readonly secretFiles: pulumi.Output<RenderedFile[]>;
     /** Secret: the training job's MLflow login as JSON, uploaded to mlflowCredentialsKey by the code deploy. */
     readonly mlflowClientCredentials: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceFilesArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The type token predates the move from infra/provisioning: it is part of every child's URN, and a new
+        // token would replace the generated passwords (the databases keep the old ones).
         super("fraud-mlops:provisioning:OrchestratorServiceFiles", name, {}, opts);
         // Letters, digits and '-_' only: safe in env files, URLs and ini files without escaping.
         const password = (id: string) => new random.RandomPassword(id, { length: 32, special: true, overrideSpecial: "-_" }, { parent: this }).result;

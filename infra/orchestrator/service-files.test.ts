@@ -5,9 +5,9 @@ import { parseDataproc } from "../config/dataproc";
 import { parsePipeline } from "../config/pipeline";
 import { runParams } from "../config/pipeline-run";
 import { parseSeed } from "../config/seed";
-import { renderServiceFiles } from "../orchestrator/services";
-import { SAMPLE_SERVICES_INPUT } from "../orchestrator/services/testing/samples";
-import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./services";
+import { renderServiceFiles } from "./services";
+import { SAMPLE_SERVICES_INPUT } from "./services/testing/samples";
+import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./service-files";
 
 function args(pipeline: Record<string, unknown>, seed: Record<string, unknown> = {}): ServiceFilesArgs {
     return {
