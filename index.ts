@@ -7,7 +7,7 @@ import { DataprocCluster } from "./infra/dataproc";
 import { Identity } from "./infra/identity";
 import { Network } from "./infra/network";
 import { PORTS } from "./infra/network/rules";
-import { OrchestratorServiceFiles, OrchestratorVm, VM_LAYOUT, VM_USER } from "./infra/orchestrator";
+import { masterTunnelCommand, OrchestratorServiceFiles, OrchestratorVm, uiEndpoints, uiTunnelCommand, VM_LAYOUT, VM_USER } from "./infra/orchestrator";
 import { clusterSpecOf } from "./infra/orchestrator/services";
 import { Storage } from "./infra/storage";
 import { Provisioning } from "./infra/provisioning";
@@ -28,7 +28,7 @@ const provider = new yandex.Provider("yandex", {
 });
 const withProvider = { providers: [provider] };
 
-const network = new Network("network", { namePrefix, config: config.network }, withProvider);
+const network = new Network("network", { namePrefix, config: config.network, orchestratorTlsProxy: config.orchestrator.access.tls }, withProvider);
 const identity = new Identity("identity", {
     namePrefix,
     folderId: config.provider.folderId,
@@ -84,6 +84,7 @@ const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-servi
     s3Endpoint: config.provisioning.s3Endpoint,
     s3Region: config.provisioning.s3Region,
     ports: { airflow: PORTS.airflow, mlflow: PORTS.mlflow },
+    access: config.orchestrator.access,
     buckets: storage.bucketNames,
     storageAccessKeyId: identity.storageAccessKeyId,
     storageSecretKey: identity.storageSecretKey,
@@ -121,12 +122,19 @@ export const clusterId = cluster ? cluster.clusterId : null;
 const masterFqdnCommand = cluster ? pulumi.interpolate`yc dataproc cluster list-hosts --id ${cluster.clusterId} --format json | jq -r '.[] | select(.role == "MASTERNODE") | .name'` : undefined;
 export const masterFqdnLookup = masterFqdnCommand ?? null;
 export const vmPublicIp = vm.publicIp;
-export const airflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.airflow}`;
-export const mlflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.mlflow}`;
+// Access (infra/orchestrator/README.md "Access"): by default only SSH is reachable, and uiTunnel opens both
+// UIs on localhost; with orchestrator.tls.enabled the TLS proxy serves them on 443 (check the fingerprint).
+const uiPorts = { airflow: PORTS.airflow, mlflow: PORTS.mlflow };
+const endpoints = vm.publicIp.apply((ip) => uiEndpoints(config.orchestrator.access, ip, uiPorts));
+export const airflowUrl = endpoints.airflowUrl;
+export const mlflowUrl = endpoints.mlflowUrl;
+export const uiTunnel = vm.publicIp.apply((ip) => uiTunnelCommand(VM_USER, ip, uiPorts));
+export const tlsCertificateSha256 = services ? services.proxyCertificateSha256.apply((fingerprint) => fingerprint ?? null) : null;
 export const mlflowInternalUrl = pulumi.interpolate`http://${vm.internalIp}:${PORTS.mlflow}`;
 export const sshVm = pulumi.interpolate`ssh ${VM_USER}@${vm.publicIp}`;
 // Cluster hosts have no public address by default: the VM is the jump host.
 export const sshMaster = masterFqdnCommand ? pulumi.interpolate`ssh -J ${VM_USER}@${vm.publicIp} ${VM_USER}@$(${masterFqdnCommand})` : null;
+export const masterUiTunnel = masterFqdnCommand ? vm.publicIp.apply((ip) => masterTunnelCommand(VM_USER, ip, `$(${masterFqdnCommand})`)) : null;
 export const serviceAccountIds = identity.serviceAccountIds;
 export const kmsKeyId = identity.kmsKeyId;
 export const networkId = network.networkId;

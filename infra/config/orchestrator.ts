@@ -13,6 +13,18 @@ export interface OrchestratorVmConfig {
     readonly diskSizeGb: number;
     /** Docker Hub mirrors for the VM's Docker daemon (`registry-mirrors`), tried in order before Docker Hub. */
     readonly registryMirrors: readonly string[];
+    /** How the Airflow and MLflow UIs are reached from outside (infra/orchestrator/README.md "Access"). */
+    readonly access: UiAccess;
+}
+
+/**
+ * Default (`tls.enabled` false): only SSH is reachable from outside; the UIs open through an SSH tunnel.
+ * `tls.enabled`: a TLS-terminating proxy serves both UIs on 443 (self-signed certificate, fingerprint in
+ * the stack outputs; `tls.hostname` adds a DNS name to it). Plain HTTP is never reachable from outside.
+ */
+export interface UiAccess {
+    readonly tls: boolean;
+    readonly hostname?: string;
 }
 
 /**
@@ -54,6 +66,21 @@ export function registryMirrorProblem(url: string): string | undefined {
     return undefined;
 }
 
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function uiAccess(section: Section): UiAccess {
+    const tls = section.child("tls");
+    const enabled = tls.boolean("enabled", false);
+    const hostname = tls.optionalString("hostname")?.toLowerCase();
+    if (hostname !== undefined && !HOSTNAME.test(hostname)) {
+        tls.fail("hostname", `${JSON.stringify(hostname)} is not a DNS name`, "mlops.example.com");
+    }
+    if (hostname !== undefined && !enabled) {
+        tls.fail("hostname", "is set but tls.enabled is false, so no certificate would carry it", "true for tls.enabled, or remove tls.hostname");
+    }
+    return hostname === undefined ? { tls: enabled } : { tls: enabled, hostname };
+}
+
 function registryMirrors(section: Section): string[] {
     const field = "registryMirrors";
     const mirrors = section.stringList(field, ORCHESTRATOR_DEFAULTS.registryMirrors);
@@ -83,6 +110,7 @@ export function parseOrchestrator(config: RawConfig): OrchestratorVmConfig {
         memoryGb,
         diskSizeGb: section.integer("diskSizeGb", ORCHESTRATOR_DEFAULTS.diskSizeGb, { min: 30, max: 4096 }),
         registryMirrors: registryMirrors(section),
+        access: uiAccess(section),
     };
     section.finish();
     return vm;

@@ -7,6 +7,8 @@ import { dataprocRules, orchestratorRules } from "./rules";
 export interface NetworkArgs {
     readonly namePrefix: string;
     readonly config: NetworkConfig;
+    /** fraud-mlops:orchestrator.tls.enabled: the orchestrator admits 443 (its TLS proxy) from admin networks. */
+    readonly orchestratorTlsProxy: boolean;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -48,7 +50,7 @@ export class Network extends pulumi.ComponentResource {
             name: `${prefix}-orchestrator`,
             networkId: network.id,
             description: "Airflow + MLflow VM",
-            ...orchestratorRules(config.adminCidrs, clusterMembers.id),
+            ...orchestratorRules(config.adminCidrs, clusterMembers.id, args.orchestratorTlsProxy),
         }, child);
         const dataproc = new yandex.VpcSecurityGroup("dataproc", {
             name: `${prefix}-dataproc`,

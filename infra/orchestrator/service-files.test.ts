@@ -12,7 +12,7 @@ import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./service-file
 function args(pipeline: Record<string, unknown>, seed: Record<string, unknown> = {}): ServiceFilesArgs {
     return {
         pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), dataproc: parseDataproc({}), codePrefix: "jobs/",
-        s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 },
+        s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 }, access: { tls: false },
         buckets: { raw: "r", cleaned: "c", code: "k", mlflow: "m", logs: "l" }, storageAccessKeyId: "id", storageSecretKey: "key",
         vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
         cluster: { folderId: "b1gf", zone: "ru-central1-a", subnetId: "s", serviceAccountId: "sa", securityGroupIds: ["sg"], sshPublicKey: "ssh-ed25519 AAAA t", labels: {} },

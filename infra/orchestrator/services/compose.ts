@@ -4,8 +4,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { validateServicesInput, ServicesInput } from "./inputs";
 import { AIRFLOW_BUILD, MLFLOW_BUILD } from "./images";
-import { CONTAINER, COMPOSE_PROJECT, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
-import { VERSIONS } from "./versions";
+import { CONTAINER, COMPOSE_PROJECT, FILES, MLFLOW_UI_PREFIX, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
+import { caddyImage, VERSIONS } from "./versions";
 
 const AIRFLOW_IMAGE = `fraud-mlops/airflow:${VERSIONS.airflow}-yandex${VERSIONS.airflowProviderYandex}`;
 const MLFLOW_IMAGE = `fraud-mlops/mlflow:${VERSIONS.mlflow}`;
@@ -95,7 +95,8 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 // file at start, so the password exists only in secrets/airflow.env on the VM disk.
                 ["bash", "-c", `python ${CONTAINER.adminPasswordScript} && exec airflow api-server`],
                 {
-                    ports: [`${input.airflowPort}:8080`],
+                    // Loopback only: nobody in the VPC needs Airflow; admins come through the SSH tunnel or the proxy.
+                    ports: [`127.0.0.1:${input.airflowPort}:8080`],
                     healthcheck: healthcheck(["CMD", "curl", "--fail", "--silent", "http://localhost:8080/api/v2/version"], "60s"),
                 },
             ),
@@ -126,6 +127,8 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                     // Clients upload and download through the server (mlflow-artifacts:), so only it holds the keys.
                     "--serve-artifacts", "--artifacts-destination", mlflowArtifacts,
                     "--app-name", "basic-auth",
+                    // The UI under its own path, so the TLS proxy serves both UIs on one port.
+                    "--static-prefix", MLFLOW_UI_PREFIX,
                 ],
                 env_file: [secretPath(input, SECRET_FILES.mlflowEnv)],
                 environment: {
@@ -134,6 +137,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                     MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig,
                 },
                 volumes: [mlflowAuthMount],
+                // All interfaces: the Data Proc hosts log to it; the security group admits only them (and no CIDR).
                 ports: [`${input.mlflowPort}:5000`],
                 depends_on: {
                     [S.postgres]: { condition: "service_healthy" },
@@ -141,6 +145,24 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 },
                 healthcheck: healthcheck(["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:5000/health', timeout=5)"], "60s"),
             },
+            ...(input.proxy ? { [S.proxy]: proxyService(input) } : {}),
+        },
+    };
+}
+
+/** Caddy in front of both UIs: 443 with the deployment's certificate; 80 only redirects to it. */
+function proxyService(input: ServicesInput) {
+    return {
+        image: caddyImage(),
+        restart: RESTART,
+        ports: ["443:443", "80:80"],
+        volumes: [
+            `./${folderOf(FILES.proxyConfig)}:${CONTAINER.proxyConfigDir}:ro`,
+            `${folderOf(secretPath(input, SECRET_FILES.proxyPrivateKey))}:${CONTAINER.proxyKeyDir}:ro`,
+        ],
+        depends_on: {
+            [S.airflowApiServer]: { condition: "service_healthy" },
+            [S.mlflow]: { condition: "service_healthy" },
         },
     };
 }

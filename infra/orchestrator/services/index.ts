@@ -7,10 +7,12 @@ import { ServiceSecrets, ServicesInput, validateServicesInput } from "./inputs";
 import { FILES } from "./layout";
 import { PipelineConfigInput, renderPipelineConfig } from "./pipeline-config";
 import { renderPostgresInit } from "./postgres-init";
+import { renderCaddyfile } from "./proxy";
 import { SECRET_FILE_MODE, secretFileContents } from "./secrets";
 
 export { clusterSpecOf, DataprocClusterSpec, DataprocPlacement, PipelineConfigInput } from "./pipeline-config";
-export { ServiceHostPaths, ServiceSecrets, ServicesInput } from "./inputs";
+export { ProxyInput, ServiceHostPaths, ServiceSecrets, ServicesInput } from "./inputs";
+export { MLFLOW_UI_PREFIX } from "./layout";
 export { VERSIONS } from "./versions";
 
 export interface RenderedFile {
@@ -33,6 +35,10 @@ export function renderServiceFiles(rawInput: ServicesInput, pipeline: PipelineCo
         [FILES.postgresInit, renderPostgresInit(), SCRIPT_MODE],
         [FILES.bootUnit, renderBootUnit(input.paths.compose), PUBLIC_FILE_MODE],
         [FILES.pipelineConfig, renderPipelineConfig(pipeline), PUBLIC_FILE_MODE],
+        ...(input.proxy ? [
+            [FILES.proxyConfig, renderCaddyfile(input.proxy), PUBLIC_FILE_MODE],
+            [FILES.proxyCertificate, input.proxy.certificatePem, PUBLIC_FILE_MODE],
+        ] as [string, string, number][] : []),
     ];
     return contents.map(([file, content, mode]) => ({ path: `${input.paths.compose}/${file}`, content, mode }));
 }

@@ -15,6 +15,9 @@ export const FILES = {
     postgresInit: "postgres/init-databases.sh",
     bootUnit: "fraud-mlops-services.service",
     pipelineConfig: "config/pipeline.json",
+    /** TLS proxy (orchestrator.tls.enabled only): its config and public certificate, one mounted folder. */
+    proxyConfig: "proxy/Caddyfile",
+    proxyCertificate: "proxy/cert.pem",
 } as const;
 
 /** Relative to the secrets folder (ServiceHostPaths.secrets). */
@@ -24,10 +27,14 @@ export const SECRET_FILES = {
     mlflowEnv: "mlflow.env",
     /** Alone in its folder: only this folder is mounted into the MLflow container. */
     mlflowAuthConfig: "mlflow/auth.ini",
+    /** The TLS proxy's private key, alone in its folder (mounted into the proxy only). */
+    proxyPrivateKey: "proxy/key.pem",
 } as const;
 
 const PIPELINE_CONFIG_DIR = "/opt/fraud/config";
 const MLFLOW_AUTH_DIR = "/run/secrets/mlflow";
+const PROXY_CONFIG_DIR = "/etc/caddy";
+const PROXY_KEY_DIR = "/run/secrets/proxy";
 
 /** Paths inside the containers. */
 export const CONTAINER = {
@@ -44,7 +51,15 @@ export const CONTAINER = {
     mlflowMigrateAuthDb: "/opt/fraud/migrate_auth_db.py",
     mlflowAuthDir: MLFLOW_AUTH_DIR,
     mlflowAuthConfig: `${MLFLOW_AUTH_DIR}/auth.ini`,
+    /** The official Caddy image reads /etc/caddy/Caddyfile. */
+    proxyConfigDir: PROXY_CONFIG_DIR,
+    proxyCertificate: `${PROXY_CONFIG_DIR}/cert.pem`,
+    proxyKeyDir: PROXY_KEY_DIR,
+    proxyPrivateKey: `${PROXY_KEY_DIR}/key.pem`,
 } as const;
+
+/** The MLflow server's --static-prefix: its UI lives under this path, so one TLS port serves both UIs. */
+export const MLFLOW_UI_PREFIX = "/mlflow";
 
 export const DATABASES = {
     airflow: { name: "airflow", user: "airflow" },
@@ -62,6 +77,7 @@ export const SERVICE_NAMES = {
     /** One-shot: migrates MLflow's auth database before the server's workers start. */
     mlflowAuthMigrate: "mlflow-auth-migrate",
     mlflow: "mlflow",
+    proxy: "proxy",
 } as const;
 
 export const COMPOSE_PROJECT = "fraud-mlops";

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { composeDocument } from "./compose";
 import { renderSecretFiles, renderServiceFiles } from "./index";
-import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
+import { samplePipelineInput, SAMPLE_PROXY, SAMPLE_PROXY_KEY_PEM, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 
 interface ComposeService {
     volumes?: (string | { type?: string; source?: string })[];
@@ -33,10 +33,11 @@ function mountedSources(document: Record<string, unknown>, composeDir: string): 
 }
 
 describe("orchestrator services: mounts survive a redeploy", () => {
-    const input = SAMPLE_SERVICES_INPUT;
+    // With the TLS proxy on, so its config, certificate and key are covered too.
+    const input = { ...SAMPLE_SERVICES_INPUT, proxy: SAMPLE_PROXY };
     const replaced = new Set([
         ...renderServiceFiles(input, samplePipelineInput("persistent")),
-        ...renderSecretFiles(input, SENTINEL_SECRETS),
+        ...renderSecretFiles(input, { ...SENTINEL_SECRETS, proxyPrivateKeyPem: SAMPLE_PROXY_KEY_PEM }),
     ].map((file) => file.path));
 
     it("bind-mounts no single file that the deploy step replaces (directories only)", () => {
@@ -49,7 +50,7 @@ describe("orchestrator services: mounts survive a redeploy", () => {
 
     it("still reaches every rendered file a container reads through a mounted folder", () => {
         const sources = [...mountedSources(composeDocument(input), input.paths.compose).values()].flat();
-        for (const file of ["config/pipeline.json", "postgres/init-databases.sh"]) {
+        for (const file of ["config/pipeline.json", "postgres/init-databases.sh", "proxy/Caddyfile"]) {
             const host = `${input.paths.compose}/${file}`;
             assert.ok(sources.includes(path.posix.dirname(host)), `${host}'s folder is mounted`);
         }

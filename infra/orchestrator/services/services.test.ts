@@ -5,8 +5,9 @@ import * as yaml from "js-yaml";
 import { ConfigError } from "../../config/errors";
 import { buildContextFiles, IMAGE_SOURCE_FILES, imageSourcePath } from "./images";
 import { renderSecretFiles, renderServiceFiles, RenderedFile, VERSIONS } from "./index";
-import { CONTAINER, FILES } from "./layout";
-import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
+import { CONTAINER, FILES, SECRET_FILES } from "./layout";
+import { ServicesInput } from "./inputs";
+import { samplePipelineInput, SAMPLE_PROXY, SAMPLE_PROXY_KEY_PEM, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 import { matchSnapshot } from "./testing/snapshot";
 
 interface ComposeService {
@@ -168,5 +169,43 @@ describe("orchestrator services: bad input is refused before anything is rendere
 
     it("refuses a bucket given as a URI", () => {
         refuses(() => renderServiceFiles({ ...SAMPLE_SERVICES_INPUT, mlflowBucket: "s3://bucket" }, samplePipelineInput("persistent")), /mlflowBucket/);
+    });
+});
+
+describe("orchestrator services: UI access", () => {
+    const withProxy: ServicesInput = { ...SAMPLE_SERVICES_INPUT, proxy: SAMPLE_PROXY };
+    const proxySecrets = { ...SENTINEL_SECRETS, proxyPrivateKeyPem: SAMPLE_PROXY_KEY_PEM };
+    const compose = (input: ServicesInput) =>
+        yaml.load(renderServiceFiles(input, samplePipelineInput("persistent")).find((f) => f.path.endsWith("/docker-compose.yaml"))!.content) as ComposeFile;
+    const published = (file: ComposeFile) => Object.entries(file.services).flatMap(([name, s]) => ((s as { ports?: string[] }).ports ?? []).map((p) => `${name} ${p}`));
+
+    it("without the proxy: Airflow on the VM's loopback only, MLflow for the cluster, nothing on 443", () => {
+        assert.deepStrictEqual(published(compose(SAMPLE_SERVICES_INPUT)), ["airflow-api-server 127.0.0.1:8080:8080", "mlflow 5000:5000"]);
+        assert.ok(!serviceFiles.some((f) => f.path.includes("/proxy/")));
+        assert.ok(!secretFiles.some((f) => f.path.includes("/proxy/")));
+    });
+
+    it("with the proxy: Caddy publishes 443 (and 80, which only redirects), UIs stay as they are", () => {
+        const file = compose(withProxy);
+        assert.deepStrictEqual(published(file), ["airflow-api-server 127.0.0.1:8080:8080", "mlflow 5000:5000", "proxy 443:443", "proxy 80:80"]);
+        const proxy = file.services.proxy;
+        assert.strictEqual(proxy.image, `caddy:${VERSIONS.caddy}-alpine`);
+        assert.deepStrictEqual(proxy.volumes, [`./proxy:${CONTAINER.proxyConfigDir}:ro`, `${SAMPLE_SERVICES_INPUT.paths.secrets}/proxy:${CONTAINER.proxyKeyDir}:ro`]);
+        const files = renderServiceFiles(withProxy, samplePipelineInput("persistent"));
+        matchSnapshot("proxy__Caddyfile", files.find((f) => f.path.endsWith(`/${FILES.proxyConfig}`))!.content);
+        assert.strictEqual(files.find((f) => f.path.endsWith(`/${FILES.proxyCertificate}`))?.content, SAMPLE_PROXY.certificatePem);
+    });
+
+    it("keeps the proxy's private key in its own 0600 secret file only", () => {
+        const secrets = renderSecretFiles(withProxy, proxySecrets);
+        const holders = [...secrets, ...renderServiceFiles(withProxy, samplePipelineInput("persistent"))].filter((f) => f.content.includes("SENTINEL-proxy-private-key"));
+        assert.deepStrictEqual(holders.map((f) => [f.path, f.mode]), [[`${SAMPLE_SERVICES_INPUT.paths.secrets}/${SECRET_FILES.proxyPrivateKey}`, 0o600]]);
+    });
+
+    it("refuses a proxy key without a proxy, a proxy without its key, and a bad server name", () => {
+        const refuses = (thunk: () => unknown, key: RegExp) => assert.throws(thunk, (error: unknown) => error instanceof ConfigError && key.test(error.key));
+        refuses(() => renderSecretFiles(SAMPLE_SERVICES_INPUT, proxySecrets), /proxyPrivateKeyPem/);
+        refuses(() => renderSecretFiles(withProxy, SENTINEL_SECRETS), /proxyPrivateKeyPem/);
+        refuses(() => renderServiceFiles({ ...withProxy, proxy: { ...SAMPLE_PROXY, serverName: "https://x" } }, samplePipelineInput("persistent")), /proxy\.serverName/);
     });
 });

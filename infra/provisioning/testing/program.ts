@@ -30,6 +30,7 @@ const services = new OrchestratorServiceFiles("orchestrator-services", {
     s3Endpoint: "https://storage.yandexcloud.net",
     s3Region: "ru-central1",
     ports: { airflow: 8080, mlflow: 5000 },
+    access: { tls: false },
     buckets: { raw: "fraud-mlops-dev-raw-test", cleaned: "c-test", code: "fraud-mlops-dev-code-test", mlflow: "m-test", logs: "l-test" },
     storageAccessKeyId: pulumi.secret(SENTINELS.accessKeyId),
     storageSecretKey: pulumi.secret(SENTINELS.secretKey),

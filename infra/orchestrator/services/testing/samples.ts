@@ -3,7 +3,9 @@
 // the secret files.
 import { parseDataproc } from "../../../config/dataproc";
 import { ORCHESTRATOR_PATHS } from "../../paths";
-import { ServiceSecrets, ServicesInput } from "../inputs";
+import * as fs from "fs";
+import * as path from "path";
+import { ProxyInput, ServiceSecrets, ServicesInput } from "../inputs";
 import { clusterSpecOf, PipelineConfigInput } from "../pipeline-config";
 import { PipelineMode } from "../../../config/pipeline";
 
@@ -18,6 +20,13 @@ export const SAMPLE_SERVICES_INPUT: ServicesInput = {
     s3Endpoint: "https://storage.yandexcloud.net",
     s3Region: "ru-central1",
 };
+
+/** The TLS proxy on (orchestrator.tls.enabled): the offline mocks' public test certificate. */
+export const SAMPLE_PROXY: ProxyInput = {
+    serverName: "203.0.113.10",
+    certificatePem: fs.readFileSync(path.resolve(__dirname, "../../../../tools/offline/mock-proxy-cert.pem"), "utf8"),
+};
+export const SAMPLE_PROXY_KEY_PEM = "-----BEGIN PRIVATE KEY-----\nSENTINEL-proxy-private-key-11\n-----END PRIVATE KEY-----\n";
 
 /** Distinct, greppable values; the characters exercise quoting (%, $, @, : and / need care in URLs and env files). */
 export const SENTINEL_SECRETS: ServiceSecrets = {
