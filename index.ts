@@ -134,7 +134,9 @@ export const mlflowInternalUrl = pulumi.interpolate`http://${vm.internalIp}:${PO
 export const sshVm = pulumi.interpolate`ssh ${VM_USER}@${vm.publicIp}`;
 // Cluster hosts have no public address by default: the VM is the jump host.
 export const sshMaster = masterFqdnCommand ? pulumi.interpolate`ssh -J ${VM_USER}@${vm.publicIp} ${VM_USER}@$(${masterFqdnCommand})` : null;
-export const masterUiTunnel = masterFqdnCommand ? vm.publicIp.apply((ip) => masterTunnelCommand(VM_USER, ip, `$(${masterFqdnCommand})`)) : null;
+export const masterUiTunnel = masterFqdnCommand
+    ? pulumi.all([vm.publicIp, masterFqdnCommand]).apply(([ip, lookup]) => masterTunnelCommand(VM_USER, ip, `$(${lookup})`))
+    : null;
 export const serviceAccountIds = identity.serviceAccountIds;
 export const kmsKeyId = identity.kmsKeyId;
 export const networkId = network.networkId;

@@ -8,11 +8,12 @@ cd "$(dirname "$0")/.."
 version=$(sed -n 's/^ *caddy: "\([0-9.]*\)",.*/\1/p' infra/orchestrator/services/versions.ts)
 [ -n "$version" ] || { echo "setup-caddy: no caddy version in infra/orchestrator/services/versions.ts" >&2; exit 1; }
 dir="$PWD/.local/caddy-${version}"
-if [ -x "$dir/caddy" ] && "$dir/caddy" version | grep -q "^v${version} "; then
+# `caddy version` says "unknown" for a go-install build: the module version is in the binary's build info.
+if [ -x "$dir/caddy" ] && go version -m "$dir/caddy" | grep -Eq "^\s+mod\s+github.com/caddyserver/caddy/v2\s+v${version}\s"; then
   echo "$dir/caddy"
   exit 0
 fi
 # Exact version: the Go proxy serves it even when it refuses to list versions. Output to stderr: stdout is the path.
 GOBIN="$dir" GOFLAGS=-mod=mod go install "github.com/caddyserver/caddy/v2/cmd/caddy@v${version}" >&2
-"$dir/caddy" version >&2
+go version -m "$dir/caddy" | grep -E "^\s+mod\s" >&2
 echo "$dir/caddy"

@@ -21,15 +21,15 @@ export const PROTECTED_PORTS: ReadonlyMap<number, string> = new Map([
 ]);
 
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
-const SECURITY_GROUP_RULE = "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule";
+export const SECURITY_GROUP_RULE = "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule";
 
 function portNumber(value: unknown): number | undefined {
     const number = typeof value === "string" ? Number(value) : value;
     return typeof number === "number" && Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
-/** The protected ports a rule's port / fromPort..toPort covers (no port at all, or -1, means every port). */
-function coveredPorts(rule: unknown): number[] {
+/** Which of `ports` a rule's port / fromPort..toPort covers (no port at all, or -1, means every port). */
+export function coveredPorts(rule: unknown, ports: Iterable<number> = PROTECTED_PORTS.keys()): number[] {
     const protocol = String(inputAt(rule, "protocol") ?? "ANY").toUpperCase();
     if (protocol !== "ANY" && protocol !== "TCP") {
         return [];
@@ -38,7 +38,7 @@ function coveredPorts(rule: unknown): number[] {
     const from = portNumber(inputAt(rule, "fromPort"));
     const to = portNumber(inputAt(rule, "toPort"));
     const [low, high] = port !== undefined ? [port, port] : [from ?? 0, to ?? 65535];
-    return [...PROTECTED_PORTS.keys()].filter((p) => p >= low && p <= high);
+    return [...ports].filter((p) => p >= low && p <= high);
 }
 
 function openCidrs(rule: unknown): string[] {

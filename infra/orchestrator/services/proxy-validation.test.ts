@@ -69,6 +69,7 @@ describe("orchestrator services: TLS proxy config under Caddy's own validator", 
         const https = servers.find((s) => s.listen.includes(":443"))!;
         const http = servers.find((s) => s.listen.includes(":80"))!;
         assert.ok(https && http, JSON.stringify(servers.map((s) => s.listen)));
+        assert.ok((https as { tls_connection_policies?: unknown }).tls_connection_policies, "443 terminates TLS");
         const dials = handlers(https.routes).filter((h) => h.handler === "reverse_proxy").map((h) => h.upstreams![0].dial).sort();
         assert.deepStrictEqual(dials, [AIRFLOW_UPSTREAM, MLFLOW_UPSTREAM].sort());
         const mlflowMatch = JSON.stringify(https.routes);
