@@ -2,8 +2,8 @@
 // them, whatever the configuration says (admin networks included). Admins use the SSH tunnel or the TLS
 // proxy on 443; only other security groups (the Data Proc hosts) may be admitted.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, inputAt, TYPES } from "../../infra/cost/estimate";
-import { coveredPorts, SECURITY_GROUP_RULE } from "./security-group-ingress";
+import { asArray, inputAt } from "../../infra/cost/estimate";
+import { coveredPorts, ingressRules } from "./security-group-ingress";
 
 export const PLAIN_HTTP_UI_PORTS: ReadonlyMap<number, string> = new Map([
     [5000, "MLflow"],
@@ -27,14 +27,9 @@ export const noPlainHttpUiIngress: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const fix = "remove the rule: open the UIs with the stack output uiTunnel, or set fraud-mlops:orchestrator.tls.enabled (443)";
-        if (args.type === TYPES.securityGroup) {
-            asArray(inputAt(args.props, "ingresses")).forEach((rule, index) => {
-                const found = problem(rule);
-                if (found) report(`security group "${args.name}" ingresses[${index}] ${found}; ${fix}`);
-            });
-        } else if (args.type === SECURITY_GROUP_RULE && String(inputAt(args.props, "direction")).toLowerCase() === "ingress") {
-            const found = problem(args.props);
-            if (found) report(`security group rule "${args.name}" ${found}; ${fix}`);
+        for (const { label, rule } of ingressRules(args)) {
+            const found = problem(rule);
+            if (found) report(`${label} ${found}; ${fix}`);
         }
     },
 };

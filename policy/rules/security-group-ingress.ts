@@ -50,26 +50,30 @@ function describe(ports: number[]): string {
     return ports.map((p) => `${p} (${PROTECTED_PORTS.get(p)})`).join(", ");
 }
 
+/**
+ * Every ingress rule of a security group (inline `ingresses`) or a standalone ingress rule resource, with
+ * the label a violation message names it by.
+ */
+export function ingressRules(args: { type: string; name: string; props: unknown }): { label: string; rule: unknown }[] {
+    if (args.type === TYPES.securityGroup) {
+        return asArray(inputAt(args.props, "ingresses")).map((rule, index) => ({ label: `security group "${args.name}" ingresses[${index}]`, rule }));
+    }
+    if (args.type === SECURITY_GROUP_RULE && String(inputAt(args.props, "direction")).toLowerCase() === "ingress") {
+        return [{ label: `security group rule "${args.name}"`, rule: args.props }];
+    }
+    return [];
+}
+
 export const noPublicAdminIngress: ResourceValidationPolicy = {
     name: "security-group-no-public-admin-ports",
     description: "Security groups must not open SSH, Airflow, MLflow, Jupyter or cluster UI ports to 0.0.0.0/0.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const fix = "restrict v4CidrBlocks to the admin network (or reach the port through an SSH tunnel)";
-        if (args.type === TYPES.securityGroup) {
-            asArray(inputAt(args.props, "ingresses")).forEach((rule, index) => {
-                const ports = coveredPorts(rule);
-                const cidrs = openCidrs(rule);
-                if (ports.length > 0 && cidrs.length > 0) {
-                    report(`security group "${args.name}" ingresses[${index}] opens ${describe(ports)} to ${cidrs.join(", ")}; ${fix}`);
-                }
-            });
-        } else if (args.type === SECURITY_GROUP_RULE && String(inputAt(args.props, "direction")).toLowerCase() === "ingress") {
-            const ports = coveredPorts(args.props);
-            const cidrs = openCidrs(args.props);
-            if (ports.length > 0 && cidrs.length > 0) {
-                report(`security group rule "${args.name}" opens ${describe(ports)} to ${cidrs.join(", ")}; ${fix}`);
-            }
+        for (const { label, rule } of ingressRules(args)) {
+            const ports = coveredPorts(rule);
+            const cidrs = openCidrs(rule);
+            if (ports.length > 0 && cidrs.length > 0) report(`${label} opens ${describe(ports)} to ${cidrs.join(", ")}; ${fix}`);
         }
     },
 };
