@@ -7,7 +7,7 @@ import * as path from "path";
 import { renderSecretFiles, renderServiceFiles, ServicesInput } from "./index";
 import { CONTAINER, SECRET_FILES } from "./layout";
 import { buildComposeValidator, validateCompose } from "./testing/compose-validator";
-import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
+import { samplePipelineInput, SAMPLE_PROXY, SAMPLE_PROXY_KEY_PEM, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 import { writeRendered } from "./testing/render-samples";
 
 interface ResolvedService {
@@ -58,6 +58,16 @@ describe("orchestrator services: compose file under compose-go", function () {
         assert.strictEqual(services.mlflow.environment.AWS_SECRET_ACCESS_KEY, SENTINEL_SECRETS.mlflowS3SecretAccessKey);
         assert.deepStrictEqual(services.mlflow.volumes?.map((volume) => [volume.type, volume.source, volume.target, volume.read_only]),
             [["bind", path.dirname(path.join(input.paths.secrets, SECRET_FILES.mlflowAuthConfig)), CONTAINER.mlflowAuthDir, true]]);
+    });
+
+    it("loads with the TLS proxy on too: Caddy publishes 443 and 80, and mounts folders only", () => {
+        const proxied: ServicesInput = { ...input, paths: { ...input.paths, compose: `${input.paths.compose}-proxy` }, proxy: SAMPLE_PROXY };
+        writeRendered("/", [...renderServiceFiles(proxied, samplePipelineInput("persistent")), ...renderSecretFiles(proxied, { ...SENTINEL_SECRETS, proxyPrivateKeyPem: SAMPLE_PROXY_KEY_PEM })]);
+        const result = validateCompose(binary, path.join(proxied.paths.compose, "docker-compose.yaml"));
+        assert.ok(result.ok, result.output);
+        const proxy = JSON.parse(result.output).services.proxy as { ports: { target: number; published: string }[]; volumes: { type: string; source: string }[] };
+        assert.deepStrictEqual(proxy.ports.map((p) => `${p.published}:${p.target}`).sort(), ["443:443", "80:80"]);
+        for (const volume of proxy.volumes) assert.ok(volume.type === "bind" && fs.statSync(volume.source).isDirectory(), volume.source);
     });
 
     it("rejects a broken file (the validator can fail)", () => {
