@@ -6,9 +6,9 @@ import { loadConfig, needsPersistentCluster } from "./infra/config";
 import { Dataproc, jobSparkProperties } from "./infra/dataproc";
 import { Identity } from "./infra/identity";
 import { Network, PORTS } from "./infra/network";
-import { OrchestratorVm, VM_USER } from "./infra/orchestrator";
+import { masterTunnelCommand, OrchestratorServiceFiles, OrchestratorVm, uiEndpoints, uiTunnelCommand, VM_LAYOUT, VM_USER } from "./infra/orchestrator";
 import { Storage } from "./infra/storage";
-import { OrchestratorServiceFiles, Provisioning, VM_LAYOUT } from "./infra/provisioning";
+import { Provisioning } from "./infra/provisioning";
 import { CostLedger, costSettingsOf } from "./infra/cost";
 
 const config = loadConfig();
@@ -27,7 +27,7 @@ const provider = new yandex.Provider("yandex", {
 });
 const withProvider = { providers: [provider] };
 
-const network = new Network("network", { namePrefix, config: config.network }, withProvider);
+const network = new Network("network", { namePrefix, config: config.network, orchestratorTlsProxy: config.orchestrator.access.tls }, withProvider);
 const identity = new Identity("identity", {
     namePrefix,
     folderId: config.provider.folderId,
@@ -85,6 +85,7 @@ const services = provisionsVm ? new OrchestratorServiceFiles("orchestrator-servi
     s3Endpoint: config.provisioning.s3Endpoint,
     s3Region: config.provisioning.s3Region,
     ports: { airflow: PORTS.airflow, mlflow: PORTS.mlflow },
+    access: config.orchestrator.access,
     buckets: storage.bucketNames,
     storageAccessKeyId: identity.storageAccessKeyId,
     storageSecretKey: identity.storageSecretKey,
@@ -115,12 +116,21 @@ export const clusterId = dataproc.clusterId ?? null;
 const masterFqdnCommand = dataproc.clusterId ? pulumi.interpolate`yc dataproc cluster list-hosts --id ${dataproc.clusterId} --format json | jq -r '.[] | select(.role == "MASTERNODE") | .name'` : undefined;
 export const masterFqdnLookup = masterFqdnCommand ?? null;
 export const vmPublicIp = vm.publicIp;
-export const airflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.airflow}`;
-export const mlflowUrl = pulumi.interpolate`http://${vm.publicIp}:${PORTS.mlflow}`;
+// Access (infra/orchestrator/README.md "Access"): by default only SSH is reachable, and uiTunnel opens both
+// UIs on localhost; with orchestrator.tls.enabled the TLS proxy serves them on 443 (check the fingerprint).
+const uiPorts = { airflow: PORTS.airflow, mlflow: PORTS.mlflow };
+const endpoints = vm.publicIp.apply((ip) => uiEndpoints(config.orchestrator.access, ip, uiPorts));
+export const airflowUrl = endpoints.airflowUrl;
+export const mlflowUrl = endpoints.mlflowUrl;
+export const uiTunnel = vm.publicIp.apply((ip) => uiTunnelCommand(VM_USER, ip, uiPorts));
+export const tlsCertificateSha256 = services ? services.proxyCertificateSha256.apply((fingerprint) => fingerprint ?? null) : null;
 export const mlflowInternalUrl = pulumi.interpolate`http://${vm.internalIp}:${PORTS.mlflow}`;
 export const sshVm = pulumi.interpolate`ssh ${VM_USER}@${vm.publicIp}`;
 // Cluster hosts have no public address by default: the VM is the jump host.
 export const sshMaster = masterFqdnCommand ? pulumi.interpolate`ssh -J ${VM_USER}@${vm.publicIp} ${VM_USER}@$(${masterFqdnCommand})` : null;
+export const masterUiTunnel = masterFqdnCommand
+    ? pulumi.all([vm.publicIp, masterFqdnCommand]).apply(([ip, lookup]) => masterTunnelCommand(VM_USER, ip, `$(${lookup})`))
+    : null;
 export const serviceAccountIds = identity.serviceAccountIds;
 export const kmsKeyId = identity.kmsKeyId;
 export const networkId = network.networkId;

@@ -6,12 +6,14 @@ import { monthlyBudget } from "./rules/budget";
 import { dataprocWithinLimits } from "./rules/dataproc-limits";
 import { productionDeletionProtection } from "./rules/deletion-protection";
 import { noPrivateKeyInMetadata } from "./rules/instance-metadata";
+import { noPlainHttpUiIngress } from "./rules/plain-http-ui-ports";
 import { noPublicAdminIngress } from "./rules/security-group-ingress";
 
 export const RESOURCE_POLICIES: readonly ResourceValidationPolicy[] = [
     bucketNoAnonymousAccess,
     bucketKmsEncryption,
     noPublicAdminIngress,
+    noPlainHttpUiIngress,
     noPrivateKeyInMetadata,
     dataprocWithinLimits,
     productionDeletionProtection,

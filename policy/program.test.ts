@@ -10,6 +10,7 @@ import { monthlyBudget } from "./rules/budget";
 import { dataprocWithinLimits } from "./rules/dataproc-limits";
 import { productionDeletionProtection } from "./rules/deletion-protection";
 import { noPrivateKeyInMetadata } from "./rules/instance-metadata";
+import { noPlainHttpUiIngress } from "./rules/plain-http-ui-ports";
 import { noPublicAdminIngress } from "./rules/security-group-ingress";
 import { PolicyTarget, resourceViolations, stackViolations } from "./testing";
 import { withInput } from "./fixtures";
@@ -69,10 +70,22 @@ describe("policy pack on the real program (dev stack, offline)", function () {
         const open = targets(await programRun({ stack: "dev", overrides: { "fraud-mlops:network": { adminCidrs: ["0.0.0.0/0"], dangerouslyOpenAdminPortsToInternet: true } } }));
         const found = await resourceViolations(noPublicAdminIngress, open);
         assert.ok(found.some((m) => /opens 22 \(SSH\) to 0\.0\.0\.0\/0/.test(m)), found.join("\n"));
-        assert.ok(found.some((m) => /opens 8080 \(Airflow\) to 0\.0\.0\.0\/0/.test(m)), found.join("\n"));
-        assert.ok(found.some((m) => /opens 5000 \(MLflow\) to 0\.0\.0\.0\/0/.test(m)), found.join("\n"));
-        // The program opens no 443 at all (UI proxy off): the rule's 443 case is covered in rules.test.ts.
+        // The program opens no 443 at all (UI proxy off; the TLS proxy is opt-in): the rule's 443 case is in rules.test.ts.
         assert.ok(!found.some((m) => /opens 443/.test(m)), found.join("\n"));
+    });
+
+    it("orchestrator-ui-ports-private passes every stack the switches allow, and fails the real group given 8080/5000", async () => {
+        const tlsOn = targets(await programRun({ stack: "dev", overrides: { "fraud-mlops:orchestrator": { tls: { enabled: true } } } }));
+        assert.deepStrictEqual(await resourceViolations(noPlainHttpUiIngress, [...dev, ...tlsOn]), []);
+        const group = only(dev, "yandex:index/vpcSecurityGroup:VpcSecurityGroup", "orchestrator");
+        const exposed = withInput(group, (i) => {
+            i.ingresses.push({ protocol: "TCP", port: 8080, v4CidrBlocks: ["198.51.100.0/24"] });
+            i.ingresses.push({ protocol: "TCP", port: 5000, v4CidrBlocks: ["198.51.100.0/24"] });
+        });
+        const found = await resourceViolations(noPlainHttpUiIngress, [exposed]);
+        assert.strictEqual(found.length, 2, found.join("\n"));
+        assert.match(found[0], /admits 198\.51\.100\.0\/24 to 8080 \(Airflow, plain HTTP\)/);
+        assert.match(found[1], /admits 198\.51\.100\.0\/24 to 5000 \(MLflow, plain HTTP\)/);
     });
 
     it("no-private-key-in-metadata fails the real VM with a key written by cloud-init", async () => {

@@ -6,6 +6,7 @@ import { monthlyBudget } from "./rules/budget";
 import { dataprocWithinLimits } from "./rules/dataproc-limits";
 import { productionDeletionProtection } from "./rules/deletion-protection";
 import { noPrivateKeyInMetadata } from "./rules/instance-metadata";
+import { noPlainHttpUiIngress } from "./rules/plain-http-ui-ports";
 import { noPublicAdminIngress } from "./rules/security-group-ingress";
 import { RESOURCE_POLICIES } from "./policies";
 import { compliantBucket, compliantCluster, compliantInstance, compliantResources, compliantSecurityGroup, withInput } from "./fixtures";
@@ -84,6 +85,32 @@ describe("policy rules on hand-built resources", () => {
         assert.deepStrictEqual(await resourceViolations(noPublicAdminIngress, [fine]), []);
         const rule = { type: "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule", name: "ssh-rule", inputs: { direction: "ingress", protocol: "TCP", port: 22, v4CidrBlocks: ["0.0.0.0/0"] } };
         assert.match((await resourceViolations(noPublicAdminIngress, [rule]))[0], /security group rule "ssh-rule" opens 22 \(SSH\)/);
+    });
+
+    it("orchestrator-ui-ports-private: 8080 or 5000 from any address range, admin networks included", async () => {
+        const open = (rule: object) => withInput(compliantSecurityGroup, (i) => { i.ingresses.push(rule); });
+        const found = await resourceViolations(noPlainHttpUiIngress, [
+            open({ protocol: "TCP", port: 8080, v4CidrBlocks: ["203.0.113.0/24"] }),
+            open({ protocol: "TCP", port: 5000, v4CidrBlocks: ["10.10.0.0/24"] }),
+            open({ protocol: "TCP", fromPort: 4000, toPort: 9000, v4CidrBlocks: ["198.51.100.7/32"] }),
+            open({ protocol: "ANY", v6CidrBlocks: ["::/0"] }),
+        ]);
+        assert.strictEqual(found.length, 4, found.join("\n"));
+        assert.match(found[0], /security group "cluster-sg" ingresses\[3\] admits 203.0.113.0\/24 to 8080 \(Airflow, plain HTTP\); remove the rule: open the UIs with the stack output uiTunnel/);
+        assert.match(found[1], /admits 10.10.0.0\/24 to 5000 \(MLflow, plain HTTP\)/);
+        assert.match(found[2], /5000 \(MLflow, plain HTTP\), 8080 \(Airflow, plain HTTP\)/);
+        assert.match(found[3], /admits ::\/0 to 5000/);
+        const rule = { type: "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule", name: "ui-rule", inputs: { direction: "ingress", protocol: "TCP", port: 8080, v4CidrBlocks: ["203.0.113.7/32"] } };
+        assert.match((await resourceViolations(noPlainHttpUiIngress, [rule]))[0], /security group rule "ui-rule" admits 203.0.113.7\/32 to 8080/);
+    });
+
+    it("orchestrator-ui-ports-private allows the cluster's security group on 5000, 443 from admins, and egress", async () => {
+        const fine = withInput(compliantSecurityGroup, (i) => {
+            i.ingresses.push({ protocol: "TCP", port: 5000, securityGroupId: "cluster-members" });
+            i.ingresses.push({ protocol: "TCP", port: 443, v4CidrBlocks: ["203.0.113.0/24"] });
+            i.egresses.push({ protocol: "TCP", port: 5000, v4CidrBlocks: ["10.10.0.0/24"] });
+        });
+        assert.deepStrictEqual(await resourceViolations(noPlainHttpUiIngress, [fine]), []);
     });
 
     it("no-private-key-in-metadata: PEM, OpenSSH, service-account key JSON; Data Proc keys too", async () => {

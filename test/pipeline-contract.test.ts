@@ -9,7 +9,7 @@ import { ConfigError } from "../infra/config/errors";
 import { dagFiles } from "../infra/provisioning/bundle";
 import { readTree } from "../infra/provisioning/files";
 import { REPO_ROOT } from "../infra/provisioning";
-import { VM_LAYOUT } from "../infra/provisioning/services";
+import { VM_LAYOUT } from "../infra/orchestrator";
 import { contractErrors, PIPELINE_SCHEMA, PIPELINE_SCHEMA_FILE, RUN_PARAMS, RUN_WINDOW, schemaAt, schemaRange } from "../infra/config/pipeline-contract";
 import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../infra/config/pipeline-dag";
 import { renderPipelineConfig } from "../infra/orchestrator/services/pipeline-config";

@@ -7,7 +7,7 @@ import { parseConfig } from "../infra/config";
 import { PIPELINE_DAG_DEFAULTS } from "../infra/config/pipeline-dag";
 import { costSettingsOf, EPHEMERAL_CLUSTER_NAME, estimateStack } from "../infra/cost/stack-estimate";
 import { HOURS_PER_MONTH } from "../infra/cost/prices";
-import { VM_LAYOUT } from "../infra/provisioning/services";
+import { VM_LAYOUT } from "../infra/orchestrator";
 import { OfflineResult } from "../tools/offline";
 import { declaredResources } from "../tools/stack-cost";
 import { configInput } from "./support/config-input";

@@ -17,7 +17,7 @@ describe("offline plan and cost of the dev stack", function () {
         const plan = renderPlan(await programRun({ stack: "dev" }), offlineCostSettings({ stack: "dev" }));
         matchSnapshotFile(path.join(__dirname, "__snapshots__", "plan-dev.txt"), plan);
         assert.match(plan, /DATANODE 3 x s3-c4-m16 128 GB network-ssd/);
-        assert.match(plan, /in TCP 8080 198\.51\.100\.0\/24/);
+        assert.match(plan, /orchestrator  \[in TCP 22 198\.51\.100\.0\/24; in TCP 5000 sg cluster-members-id;/);
     });
 
     it("monthlyCostRub is the estimate for the stack's pipeline mode, in both modes", async () => {

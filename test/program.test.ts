@@ -1,5 +1,9 @@
 // The REAL index.ts under Pulumi mocks with the dev stack config (plus variants): what it declares.
 import * as assert from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { DEFAULT_REGISTRY_MIRRORS } from "../infra/config/orchestrator";
 import { renderCloudInit } from "../infra/orchestrator/cloud-init";
 import { OFFLINE_DEFAULTS, OfflineResult, runProgram } from "../tools/offline";
 import { OFFLINE_RUN_TIMEOUT_MS, programRun } from "./support/dev-stack";
@@ -47,9 +51,10 @@ describe("the Pulumi program under mocks", function () {
     let ephemeral: OfflineResult;
     let disposable: OfflineResult;
     let unconfigured: OfflineResult;
+    let withTls: OfflineResult;
 
     before(async () => {
-        [dev, ephemeral, disposable, unconfigured] = await Promise.all([
+        [dev, ephemeral, disposable, unconfigured, withTls] = await Promise.all([
             programRun({ stack: "dev" }),
             programRun({ stack: "dev", overrides: { "fraud-mlops:pipeline": { mode: "ephemeral" } } }),
             programRun({
@@ -60,8 +65,9 @@ describe("the Pulumi program under mocks", function () {
                 },
             }),
             runProgram({ stack: "dev", withoutDefaults: true }),
+            programRun({ stack: "dev", overrides: { "fraud-mlops:orchestrator": { tls: { enabled: true } } } }),
         ]);
-        for (const run of [dev, ephemeral, disposable]) assert.strictEqual(run.error, undefined, JSON.stringify(run.error));
+        for (const run of [dev, ephemeral, disposable, withTls]) assert.strictEqual(run.error, undefined, JSON.stringify(run.error));
     });
 
     describe("inventory", () => {
@@ -147,9 +153,15 @@ describe("the Pulumi program under mocks", function () {
             assert.ok(hasRule(egress, { protocol: "TCP", port: 5000, securityGroupId: "orchestrator-id" }), "MLflow on the VM");
         });
 
-        it("opens the VM's admin ports to admin CIDRs only, and MLflow to the cluster", () => {
+        /** `port:cidrs` of every orchestrator ingress rule that admits address ranges (not security groups). */
+        const cidrPorts = (run: OfflineResult) => rules(run, "orchestrator", "ingresses")
+            .filter((rule) => (rule.v4CidrBlocks ?? []).length > 0)
+            .map((rule) => `${rule.protocol}:${rule.port}:${rule.v4CidrBlocks!.join(",")}`);
+
+        it("by default admits only SSH from address ranges (the UIs go through the tunnel), and MLflow from the cluster", () => {
+            assert.deepStrictEqual(cidrPorts(dev), [`TCP:22:${ADMIN.join(",")}`]);
+            assert.deepStrictEqual(cidrPorts(ephemeral), [`TCP:22:${ADMIN.join(",")}`]);
             const ingress = rules(dev, "orchestrator", "ingresses");
-            for (const port of [22, 8080, 5000]) assert.ok(hasRule(ingress, { protocol: "TCP", port, v4CidrBlocks: ADMIN }), `port ${port}`);
             assert.ok(hasRule(ingress, { protocol: "TCP", port: 5000, securityGroupId: "cluster-members-id" }), "MLflow from the cluster");
             assert.deepStrictEqual(input(one(dev, "VpcSecurityGroup", "cluster-members"), "ingresses") ?? [], []);
         });
@@ -161,7 +173,15 @@ describe("the Pulumi program under mocks", function () {
                 .map(({ group, rule }) => `${group}:${rule.port}`);
             assert.deepStrictEqual(openIngress(dev), []);
             assert.deepStrictEqual(openIngress(ephemeral), []);
-            assert.deepStrictEqual(openIngress(disposable).sort(), ["dataproc:22", "orchestrator:22", "orchestrator:5000", "orchestrator:8080"]);
+            assert.deepStrictEqual(openIngress(disposable).sort(), ["dataproc:22", "orchestrator:22"]);
+        });
+
+        it("with orchestrator.tls.enabled admits only 443 (the TLS proxy) besides SSH, never 8080 or 5000", () => {
+            assert.deepStrictEqual(cidrPorts(withTls), [`TCP:22:${ADMIN.join(",")}`, `TCP:443:${ADMIN.join(",")}`]);
+            for (const run of [dev, ephemeral, disposable, withTls]) {
+                const plainHttp = rules(run, "orchestrator", "ingresses").filter((rule) => (rule.v4CidrBlocks ?? []).length > 0 && [8080, 5000].includes(rule.port!));
+                assert.deepStrictEqual(plainHttp, []);
+            }
         });
     });
 
@@ -289,7 +309,7 @@ describe("the Pulumi program under mocks", function () {
             assert.ok(inputs.resources.memory >= 8);
             assert.deepStrictEqual(inputs.networkInterfaces, [{ subnetId: "subnet-id", nat: true, securityGroupIds: ["orchestrator-id"] }]);
             assert.strictEqual(inputs.serviceAccountId, "orchestrator-sa-id");
-            assert.strictEqual(inputs.metadata["user-data"], renderCloudInit({ sshPublicKey: SSH_KEY }));
+            assert.strictEqual(inputs.metadata["user-data"], renderCloudInit({ sshPublicKey: SSH_KEY, registryMirrors: DEFAULT_REGISTRY_MIRRORS }));
             assert.deepStrictEqual(vm.options.ignoreChanges, ["bootDisk.initializeParams.imageId"]);
         });
     });
@@ -298,12 +318,26 @@ describe("the Pulumi program under mocks", function () {
         it("exports endpoints, ids and SSH commands in plain text", () => {
             const value = (name: string) => dev.outputs[name].value;
             assert.strictEqual(value("vmPublicIp"), "203.0.113.10");
-            assert.strictEqual(value("airflowUrl"), "http://203.0.113.10:8080");
-            assert.strictEqual(value("mlflowUrl"), "http://203.0.113.10:5000");
+            assert.strictEqual(value("airflowUrl"), "http://localhost:8080/");
+            assert.strictEqual(value("mlflowUrl"), "http://localhost:5000/mlflow/");
+            assert.strictEqual(value("uiTunnel"), "ssh -N -L 8080:127.0.0.1:8080 -L 5000:127.0.0.1:5000 ubuntu@203.0.113.10");
+            assert.match(String(value("masterUiTunnel")), /^ssh -N -J ubuntu@203\.0\.113\.10 -L 8088:127\.0\.0\.1:8088 -L 18080:127\.0\.0\.1:18080 -L 9870:127\.0\.0\.1:9870 ubuntu@\$\(yc dataproc cluster list-hosts --id cluster-id /);
+            assert.strictEqual(value("tlsCertificateSha256"), null);
             assert.strictEqual(value("sshVm"), "ssh ubuntu@203.0.113.10");
             assert.match(String(value("sshMaster")), /^ssh -J ubuntu@203\.0\.113\.10 ubuntu@\$\(yc dataproc cluster list-hosts --id cluster-id /);
             assert.strictEqual(value("clusterId"), "cluster-id");
             assert.deepStrictEqual(value("serviceAccountIds"), { cluster: "cluster-sa-id", orchestrator: "orchestrator-sa-id", storage: "storage-sa-id" });
+        });
+
+        it("with TLS: HTTPS URLs on the VM's address and the certificate's SHA-256 fingerprint", () => {
+            const value = (name: string) => withTls.outputs[name].value;
+            assert.strictEqual(value("airflowUrl"), "https://203.0.113.10/");
+            assert.strictEqual(value("mlflowUrl"), "https://203.0.113.10/mlflow/");
+            const certificate = fs.readFileSync(path.resolve(__dirname, "../tools/offline/mock-proxy-cert.pem"), "utf8");
+            assert.strictEqual(value("tlsCertificateSha256"), new crypto.X509Certificate(certificate).fingerprint256);
+            const cert = withTls.resources.find((r) => r.type === "tls:index/selfSignedCert:SelfSignedCert" && r.name === "proxy-tls-certificate")!;
+            assert.deepStrictEqual(input(cert, "ipAddresses"), ["203.0.113.10"]);
+            assert.ok((input<string[]>(cert, "allowedUses") ?? []).includes("server_auth"));
         });
 
         it("exports the storage keys only as secrets, and nothing else holds them", () => {

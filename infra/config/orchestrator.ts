@@ -13,7 +13,28 @@ export interface OrchestratorVmConfig {
     readonly cores: number;
     readonly memoryGb: number;
     readonly diskSizeGb: number;
+    /** Docker Hub mirrors for the VM's Docker daemon (`registry-mirrors`), tried in order before Docker Hub. */
+    readonly registryMirrors: readonly string[];
+    /** How the Airflow and MLflow UIs are reached from outside (infra/orchestrator/README.md "Access"). */
+    readonly access: UiAccess;
 }
+
+/**
+ * Default (`tls.enabled` false): only SSH is reachable from outside; the UIs open through an SSH tunnel.
+ * `tls.enabled`: a TLS-terminating proxy serves both UIs on 443 (self-signed certificate, fingerprint in
+ * the stack outputs; `tls.hostname` adds a DNS name to it). Plain HTTP is never reachable from outside.
+ */
+export interface UiAccess {
+    readonly tls: boolean;
+    readonly hostname?: string;
+}
+
+/**
+ * Google's public pull-through cache of Docker Hub: anonymous, no account, and the mirror Russian course
+ * material and guides use when Docker Hub refuses Russian addresses (see infra/orchestrator/README.md).
+ * Docker falls back to Docker Hub itself for an image the mirror does not hold.
+ */
+export const DEFAULT_REGISTRY_MIRRORS: readonly string[] = ["https://mirror.gcr.io"];
 
 export const ORCHESTRATOR_DEFAULTS = {
     imageFamily: "ubuntu-2204-lts" as UbuntuFamily,
@@ -21,6 +42,7 @@ export const ORCHESTRATOR_DEFAULTS = {
     cores: 2,
     memoryGb: 8,
     diskSizeGb: 50,
+    registryMirrors: DEFAULT_REGISTRY_MIRRORS,
 } as const;
 
 // Airflow (scheduler, api server, dag processor, triggerer) + MLflow + PostgreSQL need 8 GB.
@@ -29,6 +51,50 @@ export const MIN_MEMORY_GB = 8;
 const MEMORY_PER_CORE = { min: 1, max: 16 };
 // Yandex Cloud resource ids: 20 lowercase letters and digits (images start with fd8...).
 const IMAGE_ID = /^[a-z][a-z0-9]{19}$/;
+
+/**
+ * Why Docker would refuse `url` as a registry mirror (a refused daemon.json keeps Docker from starting,
+ * so the VM would come up without services), or undefined when it is acceptable. HTTPS only: a plain
+ * HTTP mirror would also need `insecure-registries`.
+ */
+export function registryMirrorProblem(url: string): string | undefined {
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return `${JSON.stringify(url)} is not a URL`;
+    }
+    if (parsed.protocol !== "https:") return `${JSON.stringify(url)} must use https://`;
+    if (parsed.username || parsed.password) return `${JSON.stringify(url)} must not carry a user or password`;
+    if (parsed.search || parsed.hash || /[?#]/.test(url)) return `${JSON.stringify(url)} must not have a query or fragment`;
+    return undefined;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function uiAccess(section: Section): UiAccess {
+    const tls = section.child("tls");
+    const enabled = tls.boolean("enabled", false);
+    const hostname = tls.optionalString("hostname")?.toLowerCase();
+    if (hostname !== undefined && !HOSTNAME.test(hostname)) {
+        tls.fail("hostname", `${JSON.stringify(hostname)} is not a DNS name`, "mlops.example.com");
+    }
+    if (hostname !== undefined && !enabled) {
+        tls.fail("hostname", "is set but tls.enabled is false, so no certificate would carry it", "true for tls.enabled, or remove tls.hostname");
+    }
+    return hostname === undefined ? { tls: enabled } : { tls: enabled, hostname };
+}
+
+function registryMirrors(section: Section): string[] {
+    const field = "registryMirrors";
+    const mirrors = section.stringList(field, ORCHESTRATOR_DEFAULTS.registryMirrors);
+    mirrors.forEach((url, index) => {
+        const problem = registryMirrorProblem(url);
+        if (problem) section.fail(`${field}[${index}]`, problem, `'${JSON.stringify(DEFAULT_REGISTRY_MIRRORS)}' (or '[]' to pull from Docker Hub directly)`);
+    });
+    if (new Set(mirrors).size !== mirrors.length) section.fail(field, "lists a mirror twice", "list each mirror once");
+    return mirrors;
+}
 
 export function parseOrchestrator(config: RawConfig): OrchestratorVmConfig {
     const section = Section.of(config, "orchestrator");
@@ -52,6 +118,8 @@ export function parseOrchestrator(config: RawConfig): OrchestratorVmConfig {
         cores,
         memoryGb,
         diskSizeGb: section.integer("diskSizeGb", ORCHESTRATOR_DEFAULTS.diskSizeGb, { min: 30, max: 4096 }),
+        registryMirrors: registryMirrors(section),
+        access: uiAccess(section),
     };
     section.finish();
     return vm;

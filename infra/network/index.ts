@@ -9,6 +9,8 @@ export { PORTS } from "./rules";
 export interface NetworkArgs {
     readonly namePrefix: string;
     readonly config: NetworkConfig;
+    /** fraud-mlops:orchestrator.tls.enabled: the orchestrator admits 443 (its TLS proxy) from admin networks. */
+    readonly orchestratorTlsProxy: boolean;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -50,7 +52,7 @@ export class Network extends pulumi.ComponentResource {
             name: `${prefix}-orchestrator`,
             networkId: network.id,
             description: "Airflow + MLflow VM",
-            ...orchestratorRules(config.adminCidrs, clusterMembers.id),
+            ...orchestratorRules(config.adminCidrs, clusterMembers.id, args.orchestratorTlsProxy),
         }, child);
         const dataproc = new yandex.VpcSecurityGroup("dataproc", {
             name: `${prefix}-dataproc`,

@@ -49,14 +49,16 @@ export function dataprocRules(adminCidrs: readonly string[], orchestratorGroupId
 /**
  * The orchestrator VM's group. `clusterMembersGroupId` is a rule-less group every cluster host also
  * carries: it names the cluster as a source without a cycle between the two groups above.
+ * Airflow (8080) and MLflow (5000) speak plain HTTP, so no CIDR ever reaches them: admins open the UIs
+ * through an SSH tunnel, or, with `tlsProxy`, through the TLS proxy on 443 (policy rule
+ * orchestrator-ui-ports-private holds this whatever the configuration says).
  */
-export function orchestratorRules(adminCidrs: readonly string[], clusterMembersGroupId: pulumi.Input<string>): RuleSet {
+export function orchestratorRules(adminCidrs: readonly string[], clusterMembersGroupId: pulumi.Input<string>, tlsProxy: boolean): RuleSet {
     const admins = [...adminCidrs];
     return {
         ingresses: [
-            { description: "SSH from admin networks", protocol: "TCP", port: PORTS.ssh, v4CidrBlocks: admins },
-            { description: "Airflow UI from admin networks", protocol: "TCP", port: PORTS.airflow, v4CidrBlocks: admins },
-            { description: "MLflow UI from admin networks", protocol: "TCP", port: PORTS.mlflow, v4CidrBlocks: admins },
+            { description: "SSH from admin networks (also the tunnel to the UIs)", protocol: "TCP", port: PORTS.ssh, v4CidrBlocks: admins },
+            ...(tlsProxy ? [{ description: "Airflow and MLflow UIs over TLS (proxy) from admin networks", protocol: "TCP" as const, port: PORTS.https, v4CidrBlocks: admins }] : []),
             { description: "MLflow from the Data Proc hosts", protocol: "TCP", port: PORTS.mlflow, securityGroupId: clusterMembersGroupId },
         ],
         egresses: [

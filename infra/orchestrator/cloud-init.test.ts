@@ -4,11 +4,13 @@ import * as yaml from "js-yaml";
 import { CloudConfigValidator, loadCloudConfigValidator } from "../../test/support/cloud-init-schema";
 import { matchSnapshotFile } from "../../test/support/snapshot";
 import { OFFLINE_DEFAULTS } from "../../tools/offline";
+import { DEFAULT_REGISTRY_MIRRORS } from "../config/orchestrator";
 import { DOCKER_APT_KEY_FINGERPRINT, DOCKER_PACKAGE_PINS, renderCloudInit } from "./cloud-init";
 import { DOCKER_BRIDGE_IP, DOCKER_POOL_CIDR } from "./docker-network";
 import { ORCHESTRATOR_DIRECTORIES } from "./paths";
 
 const SSH_KEY = OFFLINE_DEFAULTS.config["fraud-mlops:sshPublicKey"] as string;
+const MIRRORS = DEFAULT_REGISTRY_MIRRORS;
 
 interface CloudConfig {
     ssh_authorized_keys: string[];
@@ -19,7 +21,7 @@ interface CloudConfig {
 }
 
 describe("orchestrator cloud-init", () => {
-    const text = renderCloudInit({ sshPublicKey: SSH_KEY });
+    const text = renderCloudInit({ sshPublicKey: SSH_KEY, registryMirrors: MIRRORS });
     const document = yaml.load(text) as CloudConfig;
     let validate: CloudConfigValidator;
 
@@ -55,8 +57,18 @@ describe("orchestrator cloud-init", () => {
         }
     });
 
+    const daemonConfig = (doc: CloudConfig) => JSON.parse(doc.write_files.find((file) => file.path === "/etc/docker/daemon.json")!.content);
+
+    it("pulls Docker Hub images through the configured mirrors (a public mirror by default)", () => {
+        assert.deepStrictEqual(daemonConfig(document)["registry-mirrors"], ["https://mirror.gcr.io"]);
+        const own = yaml.load(renderCloudInit({ sshPublicKey: SSH_KEY, registryMirrors: ["https://registry.example.ru", "https://mirror.gcr.io"] })) as CloudConfig;
+        assert.deepStrictEqual(daemonConfig(own)["registry-mirrors"], ["https://registry.example.ru", "https://mirror.gcr.io"]);
+        const direct = yaml.load(renderCloudInit({ sshPublicKey: SSH_KEY, registryMirrors: [] })) as CloudConfig;
+        assert.deepStrictEqual(daemonConfig(direct)["registry-mirrors"], []);
+    });
+
     it("pins Docker's address ranges away from the VPC subnet", () => {
-        const daemon = JSON.parse(document.write_files.find((file) => file.path === "/etc/docker/daemon.json")!.content);
+        const daemon = daemonConfig(document);
         assert.strictEqual(daemon.bip, DOCKER_BRIDGE_IP);
         assert.strictEqual(daemon["default-address-pools"][0].base, DOCKER_POOL_CIDR);
     });

@@ -1,5 +1,5 @@
 // Renders the orchestrator VM's cloud-config: Docker Engine + compose plugin from Docker's apt repository
-// (versions pinned by apt preferences), Docker's address ranges pinned, and the directories the
+// (versions pinned by apt preferences), Docker Hub mirrors and address ranges set, and the directories the
 // orchestrator services fill. Pure: the same input gives the same text (snapshot-tested, schema-validated).
 import * as yaml from "js-yaml";
 import { DOCKER_BRIDGE_IP, DOCKER_POOL_CIDR, DOCKER_POOL_NETWORK_SIZE } from "./docker-network";
@@ -22,6 +22,8 @@ export const DOCKER_PACKAGE_PINS: Readonly<Record<string, string>> = {
 
 export interface CloudInitInput {
     readonly sshPublicKey: string;
+    /** Docker Hub mirrors (fraud-mlops:orchestrator.registryMirrors, validated by the config). */
+    readonly registryMirrors: readonly string[];
 }
 
 function aptPreferences(): string {
@@ -30,8 +32,10 @@ function aptPreferences(): string {
         .join("\n");
 }
 
-function dockerDaemonConfig(): string {
+function dockerDaemonConfig(registryMirrors: readonly string[]): string {
     const config = {
+        // Docker Hub refuses some addresses in Russia: pulls go to the mirrors first, Docker Hub last.
+        "registry-mirrors": [...registryMirrors],
         bip: DOCKER_BRIDGE_IP,
         "default-address-pools": [{ base: DOCKER_POOL_CIDR, size: DOCKER_POOL_NETWORK_SIZE }],
         // Container logs would otherwise grow until the boot disk is full.
@@ -63,7 +67,7 @@ export function renderCloudInit(input: CloudInitInput): string {
         },
         write_files: [
             { path: "/etc/apt/preferences.d/docker-pins", permissions: "0644", content: aptPreferences() },
-            { path: "/etc/docker/daemon.json", permissions: "0644", content: dockerDaemonConfig() },
+            { path: "/etc/docker/daemon.json", permissions: "0644", content: dockerDaemonConfig(input.registryMirrors) },
         ],
         packages: ["ca-certificates", "curl", ...Object.keys(DOCKER_PACKAGE_PINS)],
         runcmd: [

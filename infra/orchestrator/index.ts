@@ -7,6 +7,8 @@ import { renderCloudInit } from "./cloud-init";
 import { VM_USER } from "./paths";
 
 export { VM_USER } from "./paths";
+export { masterTunnelCommand, MASTER_UI_PORTS, uiEndpoints, uiTunnelCommand } from "./access";
+export { mlflowCredentialsKey, OrchestratorServiceFiles, pipelineConfigInput, SERVICE_DEFAULTS, ServiceFilesArgs, VM_LAYOUT } from "./service-files";
 
 export interface OrchestratorVmArgs extends HostPlacement {
     readonly config: OrchestratorVmConfig;
@@ -39,7 +41,7 @@ export class OrchestratorVm extends pulumi.ComponentResource {
             networkInterfaces: [{ subnetId: args.subnetId, nat: true, securityGroupIds: args.securityGroupIds }],
             serviceAccountId: args.serviceAccountId,
             metadata: {
-                "user-data": renderCloudInit({ sshPublicKey: args.sshPublicKey }),
+                "user-data": renderCloudInit({ sshPublicKey: args.sshPublicKey, registryMirrors: config.registryMirrors }),
                 "ssh-keys": `${VM_USER}:${args.sshPublicKey}`,
             },
             allowStoppingForUpdate: true,

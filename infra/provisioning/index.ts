@@ -14,9 +14,8 @@ import { PipelineRunConfig, runParams } from "../config/pipeline-run";
 import { ProvisioningConfig, SeedConfig, SeedSource } from "../config/seed";
 import { dagFiles, healthChecks, OrchestratorBundle, publicBundleHash, renderBundle, runPrefix, VmFile } from "./bundle";
 import { fileHashes, hashTree, readTree, sha256 } from "./files";
-import { mlflowCredentialsKey } from "./services";
+import { mlflowCredentialsKey } from "../orchestrator";
 
-export { OrchestratorServiceFiles, VM_LAYOUT } from "./services";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Relative to the project root: Pulumi runs local commands there. */

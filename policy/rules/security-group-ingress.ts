@@ -21,15 +21,15 @@ export const PROTECTED_PORTS: ReadonlyMap<number, string> = new Map([
 ]);
 
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
-const SECURITY_GROUP_RULE = "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule";
+export const SECURITY_GROUP_RULE = "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule";
 
 function portNumber(value: unknown): number | undefined {
     const number = typeof value === "string" ? Number(value) : value;
     return typeof number === "number" && Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
-/** The protected ports a rule's port / fromPort..toPort covers (no port at all, or -1, means every port). */
-function coveredPorts(rule: unknown): number[] {
+/** Which of `ports` a rule's port / fromPort..toPort covers (no port at all, or -1, means every port). */
+export function coveredPorts(rule: unknown, ports: Iterable<number> = PROTECTED_PORTS.keys()): number[] {
     const protocol = String(inputAt(rule, "protocol") ?? "ANY").toUpperCase();
     if (protocol !== "ANY" && protocol !== "TCP") {
         return [];
@@ -38,7 +38,7 @@ function coveredPorts(rule: unknown): number[] {
     const from = portNumber(inputAt(rule, "fromPort"));
     const to = portNumber(inputAt(rule, "toPort"));
     const [low, high] = port !== undefined ? [port, port] : [from ?? 0, to ?? 65535];
-    return [...PROTECTED_PORTS.keys()].filter((p) => p >= low && p <= high);
+    return [...ports].filter((p) => p >= low && p <= high);
 }
 
 function openCidrs(rule: unknown): string[] {
@@ -50,26 +50,30 @@ function describe(ports: number[]): string {
     return ports.map((p) => `${p} (${PROTECTED_PORTS.get(p)})`).join(", ");
 }
 
+/**
+ * Every ingress rule of a security group (inline `ingresses`) or a standalone ingress rule resource, with
+ * the label a violation message names it by.
+ */
+export function ingressRules(args: { type: string; name: string; props: unknown }): { label: string; rule: unknown }[] {
+    if (args.type === TYPES.securityGroup) {
+        return asArray(inputAt(args.props, "ingresses")).map((rule, index) => ({ label: `security group "${args.name}" ingresses[${index}]`, rule }));
+    }
+    if (args.type === SECURITY_GROUP_RULE && String(inputAt(args.props, "direction")).toLowerCase() === "ingress") {
+        return [{ label: `security group rule "${args.name}"`, rule: args.props }];
+    }
+    return [];
+}
+
 export const noPublicAdminIngress: ResourceValidationPolicy = {
     name: "security-group-no-public-admin-ports",
     description: "Security groups must not open SSH, Airflow, MLflow, Jupyter or cluster UI ports to 0.0.0.0/0.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const fix = "restrict v4CidrBlocks to the admin network (or reach the port through an SSH tunnel)";
-        if (args.type === TYPES.securityGroup) {
-            asArray(inputAt(args.props, "ingresses")).forEach((rule, index) => {
-                const ports = coveredPorts(rule);
-                const cidrs = openCidrs(rule);
-                if (ports.length > 0 && cidrs.length > 0) {
-                    report(`security group "${args.name}" ingresses[${index}] opens ${describe(ports)} to ${cidrs.join(", ")}; ${fix}`);
-                }
-            });
-        } else if (args.type === SECURITY_GROUP_RULE && String(inputAt(args.props, "direction")).toLowerCase() === "ingress") {
-            const ports = coveredPorts(args.props);
-            const cidrs = openCidrs(args.props);
-            if (ports.length > 0 && cidrs.length > 0) {
-                report(`security group rule "${args.name}" opens ${describe(ports)} to ${cidrs.join(", ")}; ${fix}`);
-            }
+        for (const { label, rule } of ingressRules(args)) {
+            const ports = coveredPorts(rule);
+            const cidrs = openCidrs(rule);
+            if (ports.length > 0 && cidrs.length > 0) report(`${label} opens ${describe(ports)} to ${cidrs.join(", ")}; ${fix}`);
         }
     },
 };

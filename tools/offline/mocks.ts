@@ -1,4 +1,6 @@
 // Pulumi mocks for the Yandex program: plausible computed outputs so every `apply` in the program runs.
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Addresses from TEST-NET-3 / the default subnet: they can never be mistaken for real hosts. */
@@ -20,8 +22,11 @@ const COMPUTED: Record<string, (name: string, inputs: State) => State> = {
         })),
         fqdn: `${inputs.hostname ?? _name}.ru-central1.internal`,
     }),
-    // Generated service secrets (infra/provisioning/services.ts): valid in form, clearly fake.
+    // Generated service secrets (infra/orchestrator/service-files.ts): valid in form, clearly fake.
     "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
+    // The TLS proxy's certificate: a real (public) test certificate, so its fingerprint can be computed.
+    "tls:index/privateKey:PrivateKey": (name) => ({ privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-key-${name}\n-----END PRIVATE KEY-----\n` }),
+    "tls:index/selfSignedCert:SelfSignedCert": () => ({ certPem: fs.readFileSync(path.join(__dirname, "mock-proxy-cert.pem"), "utf8") }),
     "random:index/randomBytes:RandomBytes": (name, inputs) => {
         const bytes = Buffer.alloc(Number(inputs.length ?? 32), `mock-${name}`);
         return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };

@@ -5,13 +5,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { renderSecretFiles, renderServiceFiles, ServicesInput } from "./index";
+import { CONTAINER, SECRET_FILES } from "./layout";
 import { buildComposeValidator, validateCompose } from "./testing/compose-validator";
-import { samplePipelineInput, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
+import { samplePipelineInput, SAMPLE_PROXY, SAMPLE_PROXY_KEY_PEM, SAMPLE_SERVICES_INPUT, SENTINEL_SECRETS } from "./testing/samples";
 import { writeRendered } from "./testing/render-samples";
 
 interface ResolvedService {
     environment: Record<string, string | null>;
-    secrets?: { source: string }[];
+    volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
 }
 
 describe("orchestrator services: compose file under compose-go", function () {
@@ -37,7 +38,7 @@ describe("orchestrator services: compose file under compose-go", function () {
         const result = validateCompose(binary, composeFile());
         assert.ok(result.ok, result.output);
         const services = Object.keys(JSON.parse(result.output).services).sort();
-        assert.deepStrictEqual(services, ["airflow-api-server", "airflow-dag-processor", "airflow-init", "airflow-scheduler", "mlflow", "postgres"]);
+        assert.deepStrictEqual(services, ["airflow-api-server", "airflow-dag-processor", "airflow-init", "airflow-scheduler", "mlflow", "mlflow-auth-migrate", "postgres"]);
     });
 
     it("reads every secret from the env files byte for byte (quoting survives compose's parser)", () => {
@@ -55,7 +56,18 @@ describe("orchestrator services: compose file under compose-go", function () {
             );
         }
         assert.strictEqual(services.mlflow.environment.AWS_SECRET_ACCESS_KEY, SENTINEL_SECRETS.mlflowS3SecretAccessKey);
-        assert.deepStrictEqual(services.mlflow.secrets?.map((secret) => secret.source), ["mlflow_auth_config"]);
+        assert.deepStrictEqual(services.mlflow.volumes?.map((volume) => [volume.type, volume.source, volume.target, volume.read_only]),
+            [["bind", path.dirname(path.join(input.paths.secrets, SECRET_FILES.mlflowAuthConfig)), CONTAINER.mlflowAuthDir, true]]);
+    });
+
+    it("loads with the TLS proxy on too: Caddy publishes 443 and 80, and mounts folders only", () => {
+        const proxied: ServicesInput = { ...input, paths: { ...input.paths, compose: `${input.paths.compose}-proxy` }, proxy: SAMPLE_PROXY };
+        writeRendered("/", [...renderServiceFiles(proxied, samplePipelineInput("persistent")), ...renderSecretFiles(proxied, { ...SENTINEL_SECRETS, proxyPrivateKeyPem: SAMPLE_PROXY_KEY_PEM })]);
+        const result = validateCompose(binary, path.join(proxied.paths.compose, "docker-compose.yaml"));
+        assert.ok(result.ok, result.output);
+        const proxy = JSON.parse(result.output).services.proxy as { ports: { target: number; published: string }[]; volumes: { type: string; source: string }[] };
+        assert.deepStrictEqual(proxy.ports.map((p) => `${p.published}:${p.target}`).sort(), ["443:443", "80:80"]);
+        for (const volume of proxy.volumes) assert.ok(volume.type === "bind" && fs.statSync(volume.source).isDirectory(), volume.source);
     });
 
     it("rejects a broken file (the validator can fail)", () => {

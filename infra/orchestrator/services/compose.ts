@@ -1,15 +1,20 @@
 // docker-compose.yaml for the orchestrator VM: PostgreSQL, Airflow (LocalExecutor) and the MLflow server.
 // Secrets never appear here: services read them from the env files of secrets.ts (mode 0600).
+import * as path from "path";
 import * as yaml from "js-yaml";
 import { validateServicesInput, ServicesInput } from "./inputs";
-import { CONTAINER, COMPOSE_PROJECT, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
-import { VERSIONS } from "./versions";
+import { AIRFLOW_BUILD, MLFLOW_BUILD } from "./images";
+import { CONTAINER, COMPOSE_PROJECT, FILES, MLFLOW_UI_PREFIX, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
+import { caddyImage, VERSIONS } from "./versions";
 
 const AIRFLOW_IMAGE = `fraud-mlops/airflow:${VERSIONS.airflow}-yandex${VERSIONS.airflowProviderYandex}`;
 const MLFLOW_IMAGE = `fraud-mlops/mlflow:${VERSIONS.mlflow}`;
 const RESTART = "unless-stopped";
 
 const secretPath = (input: ServicesInput, file: string): string => `${input.paths.secrets}/${file}`;
+
+/** A read-only mount of the folder holding `file` (never the file itself: see layout.ts). */
+const folderOf = (file: string): string => path.posix.dirname(file);
 
 function healthcheck(test: string[], startPeriod: string) {
     return { test, interval: "30s", timeout: "10s", retries: 5, start_period: startPeriod };
@@ -36,14 +41,14 @@ function airflowEnvironment(input: ServicesInput): Record<string, string> {
 function airflowService(input: ServicesInput, command: string[], extra: Record<string, unknown>) {
     return {
         image: AIRFLOW_IMAGE,
-        build: { context: "./airflow" },
+        build: AIRFLOW_BUILD,
         restart: RESTART,
         command,
         env_file: [secretPath(input, SECRET_FILES.airflowEnv)],
         environment: airflowEnvironment(input),
         volumes: [
             `${input.paths.dags}:${CONTAINER.airflowDags}:ro`,
-            `./${FILES.pipelineConfig}:${CONTAINER.pipelineConfigFile}:ro`,
+            `./${folderOf(FILES.pipelineConfig)}:${CONTAINER.pipelineConfigDir}:ro`,
             `${input.paths.airflowLogs}:/opt/airflow/logs`,
         ],
         depends_on: {
@@ -61,6 +66,7 @@ function airflowJobCheck(jobType: string): string[] {
 export function composeDocument(raw: ServicesInput): Record<string, unknown> {
     const input = validateServicesInput(raw);
     const mlflowArtifacts = `s3://${input.mlflowBucket}/${input.mlflowArtifactsPrefix}`.replace(/\/+$/, "");
+    const mlflowAuthMount = `${folderOf(secretPath(input, SECRET_FILES.mlflowAuthConfig))}:${CONTAINER.mlflowAuthDir}:ro`;
     return {
         name: COMPOSE_PROJECT,
         services: {
@@ -69,13 +75,13 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 restart: RESTART,
                 env_file: [secretPath(input, SECRET_FILES.postgresEnv)],
                 environment: { POSTGRES_USER: "postgres", POSTGRES_DB: "postgres" },
-                volumes: [`${input.paths.postgresData}:/var/lib/postgresql/data`, `./${FILES.postgresInit}:/docker-entrypoint-initdb.d/10-init-databases.sh:ro`],
+                volumes: [`${input.paths.postgresData}:/var/lib/postgresql/data`, `./${folderOf(FILES.postgresInit)}:${CONTAINER.postgresInitDir}:ro`],
                 // TCP, not the socket: during first-start initialisation the server listens on the socket only.
                 healthcheck: healthcheck(["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres"], "60s"),
             },
             [S.airflowInit]: {
                 image: AIRFLOW_IMAGE,
-                build: { context: "./airflow" },
+                build: AIRFLOW_BUILD,
                 // One-shot: migrates the metadata database (idempotent), then exits.
                 restart: "no",
                 command: ["airflow", "db", "migrate"],
@@ -89,7 +95,8 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 // file at start, so the password exists only in secrets/airflow.env on the VM disk.
                 ["bash", "-c", `python ${CONTAINER.adminPasswordScript} && exec airflow api-server`],
                 {
-                    ports: [`${input.airflowPort}:8080`],
+                    // Loopback only: nobody in the VPC needs Airflow; admins come through the SSH tunnel or the proxy.
+                    ports: [`127.0.0.1:${input.airflowPort}:8080`],
                     healthcheck: healthcheck(["CMD", "curl", "--fail", "--silent", "http://localhost:8080/api/v2/version"], "60s"),
                 },
             ),
@@ -99,9 +106,20 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
             [S.airflowDagProcessor]: airflowService(input, ["airflow", "dag-processor"], {
                 healthcheck: healthcheck(airflowJobCheck("DagProcessorJob"), "60s"),
             }),
+            [S.mlflowAuthMigrate]: {
+                image: MLFLOW_IMAGE,
+                build: MLFLOW_BUILD,
+                // One-shot, like airflow-init: every server worker would otherwise migrate the auth database
+                // at once. Reads the database URI from the auth config, as the server does.
+                restart: "no",
+                command: ["python", CONTAINER.mlflowMigrateAuthDb],
+                environment: { MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig },
+                volumes: [mlflowAuthMount],
+                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+            },
             [S.mlflow]: {
                 image: MLFLOW_IMAGE,
-                build: { context: "./mlflow" },
+                build: MLFLOW_BUILD,
                 restart: RESTART,
                 // The backend store URI (with its password) comes from MLFLOW_BACKEND_STORE_URI in the env file.
                 command: [
@@ -109,6 +127,8 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                     // Clients upload and download through the server (mlflow-artifacts:), so only it holds the keys.
                     "--serve-artifacts", "--artifacts-destination", mlflowArtifacts,
                     "--app-name", "basic-auth",
+                    // The UI under its own path, so the TLS proxy serves both UIs on one port.
+                    "--static-prefix", MLFLOW_UI_PREFIX,
                 ],
                 env_file: [secretPath(input, SECRET_FILES.mlflowEnv)],
                 environment: {
@@ -116,13 +136,34 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                     AWS_DEFAULT_REGION: input.s3Region,
                     MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig,
                 },
-                secrets: [{ source: "mlflow_auth_config", target: "mlflow_auth_config" }],
+                volumes: [mlflowAuthMount],
+                // All interfaces: the Data Proc hosts log to it; the security group admits only them (and no CIDR).
                 ports: [`${input.mlflowPort}:5000`],
-                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+                depends_on: {
+                    [S.postgres]: { condition: "service_healthy" },
+                    [S.mlflowAuthMigrate]: { condition: "service_completed_successfully" },
+                },
                 healthcheck: healthcheck(["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:5000/health', timeout=5)"], "60s"),
             },
+            ...(input.proxy ? { [S.proxy]: proxyService(input) } : {}),
         },
-        secrets: { mlflow_auth_config: { file: secretPath(input, SECRET_FILES.mlflowAuthConfig) } },
+    };
+}
+
+/** Caddy in front of both UIs: 443 with the deployment's certificate; 80 only redirects to it. */
+function proxyService(input: ServicesInput) {
+    return {
+        image: caddyImage(),
+        restart: RESTART,
+        ports: ["443:443", "80:80"],
+        volumes: [
+            `./${folderOf(FILES.proxyConfig)}:${CONTAINER.proxyConfigDir}:ro`,
+            `${folderOf(secretPath(input, SECRET_FILES.proxyPrivateKey))}:${CONTAINER.proxyKeyDir}:ro`,
+        ],
+        depends_on: {
+            [S.airflowApiServer]: { condition: "service_healthy" },
+            [S.mlflow]: { condition: "service_healthy" },
+        },
     };
 }
 

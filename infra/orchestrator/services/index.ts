@@ -2,15 +2,17 @@
 // and passes plain values; each function is pure and returns files with absolute VM paths and modes.
 import { renderBootUnit } from "./boot-unit";
 import { renderComposeFile } from "./compose";
-import { renderAdminPasswordScript, renderAirflowDockerfile, renderMlflowDockerfile } from "./images";
+import { buildContextFiles } from "./images";
 import { ServiceSecrets, ServicesInput, validateServicesInput } from "./inputs";
 import { FILES } from "./layout";
 import { PipelineConfigInput, renderPipelineConfig } from "./pipeline-config";
 import { renderPostgresInit } from "./postgres-init";
+import { renderCaddyfile } from "./proxy";
 import { SECRET_FILE_MODE, secretFileContents } from "./secrets";
 
 export { clusterSpecOf, DataprocClusterSpec, DataprocPlacement, PipelineConfigInput } from "./pipeline-config";
-export { ServiceHostPaths, ServiceSecrets, ServicesInput } from "./inputs";
+export { ProxyInput, ServiceHostPaths, ServiceSecrets, ServicesInput } from "./inputs";
+export { MLFLOW_UI_PREFIX } from "./layout";
 export { VERSIONS } from "./versions";
 
 export interface RenderedFile {
@@ -29,12 +31,14 @@ export function renderServiceFiles(rawInput: ServicesInput, pipeline: PipelineCo
     const input = validateServicesInput(rawInput);
     const contents: [string, string, number][] = [
         [FILES.compose, renderComposeFile(input), PUBLIC_FILE_MODE],
-        [FILES.airflowDockerfile, renderAirflowDockerfile(), PUBLIC_FILE_MODE],
-        [FILES.airflowAdminPasswordScript, renderAdminPasswordScript(), PUBLIC_FILE_MODE],
-        [FILES.mlflowDockerfile, renderMlflowDockerfile(), PUBLIC_FILE_MODE],
+        ...buildContextFiles().map(([file, content]): [string, string, number] => [file, content, PUBLIC_FILE_MODE]),
         [FILES.postgresInit, renderPostgresInit(), SCRIPT_MODE],
         [FILES.bootUnit, renderBootUnit(input.paths.compose), PUBLIC_FILE_MODE],
         [FILES.pipelineConfig, renderPipelineConfig(pipeline), PUBLIC_FILE_MODE],
+        ...(input.proxy ? [
+            [FILES.proxyConfig, renderCaddyfile(input.proxy), PUBLIC_FILE_MODE],
+            [FILES.proxyCertificate, input.proxy.certificatePem, PUBLIC_FILE_MODE],
+        ] as [string, string, number][] : []),
     ];
     return contents.map(([file, content, mode]) => ({ path: `${input.paths.compose}/${file}`, content, mode }));
 }

@@ -16,8 +16,18 @@ export interface ServiceHostPaths {
     readonly postgresData: string;
 }
 
+/** The TLS proxy in front of both UIs (fraud-mlops:orchestrator.tls.enabled). */
+export interface ProxyInput {
+    /** The name clients use: the configured tls.hostname, else the VM's public IPv4 address. */
+    readonly serverName: string;
+    /** PEM certificate the proxy presents (public; its key is ServiceSecrets.proxyPrivateKeyPem). */
+    readonly certificatePem: string;
+}
+
 export interface ServicesInput {
     readonly paths: ServiceHostPaths;
+    /** Absent: no proxy, the UIs are reached through an SSH tunnel. */
+    readonly proxy?: ProxyInput;
     readonly airflowPort: number;
     readonly mlflowPort: number;
     readonly airflowAdminUser: string;
@@ -45,6 +55,8 @@ export interface ServiceSecrets {
     /** Static access key of the service account that may write the MLflow bucket. */
     readonly mlflowS3AccessKeyId: string;
     readonly mlflowS3SecretAccessKey: string;
+    /** PEM private key of ProxyInput.certificatePem; required with a proxy, refused without. */
+    readonly proxyPrivateKeyPem?: string;
 }
 
 const USER_NAME = /^[a-z][a-z0-9_-]{1,31}$/;
@@ -66,7 +78,20 @@ function checkPort(key: string, value: number): void {
     }
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function checkProxy(proxy: ProxyInput): void {
+    if (!IPV4.test(proxy.serverName) && !DNS_NAME.test(proxy.serverName)) {
+        fail("proxy.serverName", `must be a DNS name or an IPv4 address (got ${JSON.stringify(proxy.serverName)})`, "pass tls.hostname or the VM's public address");
+    }
+    if (!/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/.test(proxy.certificatePem)) {
+        fail("proxy.certificatePem", "must be one PEM certificate", "pass @pulumi/tls SelfSignedCert.certPem");
+    }
+}
+
 export function validateServicesInput(input: ServicesInput): ServicesInput {
+    if (input.proxy) checkProxy(input.proxy);
     for (const [name, value] of Object.entries(input.paths)) checkAbsolutePath(`paths.${name}`, value);
     checkPort("airflowPort", input.airflowPort);
     checkPort("mlflowPort", input.mlflowPort);
@@ -92,8 +117,15 @@ export function fernetKeyOf(value: string): string {
     return bytes.toString("base64url") + "=";
 }
 
-export function validateSecrets(secrets: ServiceSecrets): ServiceSecrets {
-    for (const [name, value] of Object.entries(secrets)) {
+export function validateSecrets(secrets: ServiceSecrets, input: ServicesInput): ServiceSecrets {
+    const { proxyPrivateKeyPem, ...envSecrets } = secrets;
+    if (Boolean(input.proxy) !== (proxyPrivateKeyPem !== undefined)) {
+        fail("secrets.proxyPrivateKeyPem", input.proxy ? "is missing while the TLS proxy is on" : "is set but no TLS proxy is rendered", "pass the key of the proxy's certificate exactly when ServicesInput.proxy is set");
+    }
+    if (proxyPrivateKeyPem !== undefined && !/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\n?$/.test(proxyPrivateKeyPem)) {
+        fail("secrets.proxyPrivateKeyPem", "must be one PEM private key", "pass @pulumi/tls PrivateKey.privateKeyPem");
+    }
+    for (const [name, value] of Object.entries(envSecrets)) {
         // Env files hold each value single-quoted (no interpolation), so a quote or line break cannot be represented.
         if (value.length < 8 || /['\n\r\0]/.test(value)) {
             fail(`secrets.${name}`, "must be at least 8 characters without quotes (') or line breaks", "generate it with @pulumi/random RandomPassword (its default special characters are safe)");

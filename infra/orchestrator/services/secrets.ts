@@ -22,7 +22,7 @@ function postgresUrl(scheme: string, user: string, password: string, database: s
 /** Secret files keyed by their path in the secrets folder (see SECRET_FILES). */
 export function secretFileContents(rawInput: ServicesInput, rawSecrets: ServiceSecrets): Record<string, string> {
     const input = validateServicesInput(rawInput);
-    const secrets = validateSecrets(rawSecrets);
+    const secrets = validateSecrets(rawSecrets, input);
     const { airflow, mlflow, mlflowAuth } = DATABASES;
     return {
         [SECRET_FILES.postgresEnv]: envFile({
@@ -55,5 +55,6 @@ export function secretFileContents(rawInput: ServicesInput, rawSecrets: ServiceS
             "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
             "",
         ].join("\n"),
+        ...(secrets.proxyPrivateKeyPem !== undefined ? { [SECRET_FILES.proxyPrivateKey]: secrets.proxyPrivateKeyPem } : {}),
     };
 }

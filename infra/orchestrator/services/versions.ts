@@ -14,6 +14,10 @@ export const VERSIONS = {
     mlflowBaseImage: "python:3.11.10-slim-bookworm",
     psycopg2Binary: "2.9.10",
     boto3: "1.35.99",
+    // The TLS proxy (orchestrator.tls.enabled). The Caddyfile is validated by this very version, built from
+    // the Go module proxy (scripts/setup-caddy.sh reads it from here).
+    caddy: "2.10.2",
 } as const;
 
+export const caddyImage = (): string => `caddy:${VERSIONS.caddy}-alpine`;
 export const airflowImage = (): string => `apache/airflow:${VERSIONS.airflow}-python${VERSIONS.airflowPython}`;

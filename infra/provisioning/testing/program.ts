@@ -7,7 +7,7 @@ import { parseSeedForRun } from "../../config/pipeline-run";
 import { projectConfig } from "../../config";
 import { parseProvisioning } from "../../config/seed";
 import { Provisioning } from "..";
-import { OrchestratorServiceFiles, VM_LAYOUT } from "../services";
+import { OrchestratorServiceFiles, VM_LAYOUT } from "../../orchestrator";
 import { airflowClusterTemplate, clusterSpecOf } from "../../dataproc/spec";
 import { parseDataproc } from "../../config/dataproc";
 import { jobSparkProperties } from "../../dataproc/sizing";
@@ -35,6 +35,7 @@ const services = new OrchestratorServiceFiles("orchestrator-services", {
     s3Endpoint: "https://storage.yandexcloud.net",
     s3Region: "ru-central1",
     ports: { airflow: 8080, mlflow: 5000 },
+    access: { tls: false },
     buckets: { raw: "fraud-mlops-dev-raw-test", cleaned: "c-test", code: "fraud-mlops-dev-code-test", mlflow: "m-test", logs: "l-test" },
     storageAccessKeyId: pulumi.secret(SENTINELS.accessKeyId),
     storageSecretKey: pulumi.secret(SENTINELS.secretKey),

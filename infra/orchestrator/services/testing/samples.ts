@@ -5,7 +5,9 @@ import { DATAPROC_DEFAULTS, parseDataproc } from "../../../config/dataproc";
 import { RUN_PROTOCOL } from "../../../config/run-window";
 import { jobSparkProperties } from "../../../dataproc/sizing";
 import { ORCHESTRATOR_PATHS } from "../../paths";
-import { ServiceSecrets, ServicesInput } from "../inputs";
+import * as fs from "fs";
+import * as path from "path";
+import { ProxyInput, ServiceSecrets, ServicesInput } from "../inputs";
 import { airflowClusterTemplate, clusterSpecOf } from "../../../dataproc/spec";
 import { PipelineConfigInput } from "../pipeline-config";
 import { PipelineMode } from "../../../config/pipeline";
@@ -21,6 +23,13 @@ export const SAMPLE_SERVICES_INPUT: ServicesInput = {
     s3Endpoint: "https://storage.yandexcloud.net",
     s3Region: "ru-central1",
 };
+
+/** The TLS proxy on (orchestrator.tls.enabled): the offline mocks' public test certificate. */
+export const SAMPLE_PROXY: ProxyInput = {
+    serverName: "203.0.113.10",
+    certificatePem: fs.readFileSync(path.resolve(__dirname, "../../../../tools/offline/mock-proxy-cert.pem"), "utf8"),
+};
+export const SAMPLE_PROXY_KEY_PEM = "-----BEGIN PRIVATE KEY-----\nSENTINEL-proxy-private-key-11\n-----END PRIVATE KEY-----\n";
 
 /** Distinct, greppable values; the characters exercise quoting (%, $, @, : and / need care in URLs and env files). */
 export const SENTINEL_SECRETS: ServiceSecrets = {

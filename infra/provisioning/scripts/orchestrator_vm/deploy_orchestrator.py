@@ -9,7 +9,11 @@ on stdin so secret files (env files) never appear on a command line:
 Every path must lie under --root. Files are written atomically, created with their final mode, and only
 when their content changed; files written by an earlier run that left the bundle are removed. Then
 `docker compose up` (idempotent: only changed services are recreated) and a poll of every health URL.
-Nothing from the bundle is echoed.
+Compose recreates a service when its own settings change, not when a file it mounts does; a rewritten
+file is a new inode, which a single-file bind mount (or a file secret) never shows to a running container.
+So every service that mounts a changed file one by one is recreated too (the rendered compose mounts
+folders, which see the new file; this covers any single-file mount that remains). Nothing from the bundle
+is echoed.
 
 Usage: sudo -n python3 deploy_orchestrator.py --root /opt/fraud-mlops < bundle.json
        --no-compose: skip compose and systemd (local tests: no Docker engine, no systemd)
@@ -28,7 +32,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 MANIFEST = ".provisioning-manifest.json"
 
@@ -93,19 +97,41 @@ def write_if_changed(path: Path, content: str, mode: int) -> bool:
     return True
 
 
-def install(root: Path, entries: List[dict]) -> Dict[str, int]:
+def install(root: Path, entries: List[dict]) -> Tuple[Dict[str, int], Set[str]]:
+    """Writes the entries, removes files an earlier bundle had; returns the counts and the touched paths."""
     root.mkdir(parents=True, exist_ok=True)
     manifest_path = root / MANIFEST
     previous = set(json.loads(manifest_path.read_text())) if manifest_path.is_file() else set()
-    changed = sum(write_if_changed(Path(e["path"]), e["content"], e["mode"]) for e in entries)
+    touched = {e["path"] for e in entries if write_if_changed(Path(e["path"]), e["content"], e["mode"])}
     current = {e["path"] for e in entries}
     removed = 0
     for stale in sorted(previous - current):
         if Path(stale).is_file() and _inside(root, stale):
             Path(stale).unlink()
+            touched.add(stale)
             removed += 1
     manifest_path.write_text(json.dumps(sorted(current)))
-    return {"changed": changed, "unchanged": len(current) - changed, "removed": removed}
+    counts = {"changed": len(touched) - removed, "unchanged": len(current) - len(touched) + removed, "removed": removed}
+    return counts, touched
+
+
+def single_file_mounts(project: dict) -> Dict[str, Set[str]]:
+    """Service -> host paths it mounts one by one: bind volumes and file secrets.
+
+    `project` is the resolved project of `docker compose config --format json` (paths absolute). A bind
+    source that is a folder is left out: the container sees the files replaced inside it.
+    """
+    secret_files = {name: spec.get("file") for name, spec in (project.get("secrets") or {}).items()}
+    mounts: Dict[str, Set[str]] = {}
+    for name, service in (project.get("services") or {}).items():
+        sources = {v.get("source", "") for v in service.get("volumes") or [] if v.get("type") == "bind"}
+        sources |= {secret_files.get(s.get("source")) or "" for s in service.get("secrets") or []}
+        mounts[name] = {s for s in sources if s and not Path(s).is_dir()}
+    return mounts
+
+
+def services_to_recreate(project: dict, touched: Set[str]) -> List[str]:
+    return sorted(name for name, files in single_file_mounts(project).items() if files & touched)
 
 
 def is_healthy(status: int, body: str) -> bool:
@@ -153,20 +179,38 @@ def wait_healthy(checks: List[dict], timeout: float, interval: float = 5.0) -> L
     return []
 
 
-def compose_up(compose_cmd: Sequence[str], compose: dict) -> None:
-    compose_file = Path(compose["file"])
-    base = list(compose_cmd) + ["--project-directory", str(compose_file.parent), "-f", str(compose_file)]
+def resolved_project(base: Sequence[str]) -> dict:
+    # Captured, never printed: the resolved project holds the env files' secrets.
+    result = subprocess.run(list(base) + ["config", "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        raise BundleError(
+            f"docker compose config failed (exit {result.returncode}); on the VM: docker compose config -q"
+        )
+    return json.loads(result.stdout)
+
+
+def _up(base: Sequence[str], compose_file: Path, extra: Sequence[str]) -> None:
     # stdout discarded: compose may print resolved configuration; its progress goes to stderr.
     result = subprocess.run(
-        base + ["up", "--detach", "--build", "--remove-orphans", "--wait", "--wait-timeout", "900"],
+        list(base) + ["up", "--detach", "--build", "--wait", "--wait-timeout", "900", *extra],
         stdout=subprocess.DEVNULL,
     )
     if result.returncode != 0:
-        subprocess.run(base + ["ps", "--all", "--format", "table {{.Service}}\t{{.State}}\t{{.Status}}"])
+        subprocess.run(list(base) + ["ps", "--all", "--format", "table {{.Service}}\t{{.State}}\t{{.Status}}"])
         raise BundleError(
             f"docker compose up failed (exit {result.returncode}); on the VM: "
             f"cd {compose_file.parent} && sudo docker compose logs --tail 100 <service>"
         )
+
+
+def compose_up(compose_cmd: Sequence[str], compose: dict, touched: Set[str]) -> None:
+    compose_file = Path(compose["file"])
+    base = list(compose_cmd) + ["--project-directory", str(compose_file.parent), "-f", str(compose_file)]
+    stale = services_to_recreate(resolved_project(base), touched)
+    _up(base, compose_file, ["--remove-orphans"])
+    if stale:
+        _up(base, compose_file, ["--no-deps", "--force-recreate", *stale])
+        print(f"compose: recreated {', '.join(stale)} (a file mounted on its own changed)", flush=True)
     if compose.get("bootUnit"):
         # Brings the project up again after a reboot; `enable` of a unit file path links it (idempotent).
         for command in (["systemctl", "enable", compose["bootUnit"]], ["systemctl", "daemon-reload"]):
@@ -186,12 +230,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         bundle = parse_bundle(sys.stdin.read(), root)
         if not args.no_compose and not (bundle.get("compose") or {}).get("file"):
             raise BundleError("the bundle names no compose file (compose.file)")
-        counts = install(root, bundle.get("files", []) + bundle.get("secretFiles", []))
+        counts, touched = install(root, bundle.get("files", []) + bundle.get("secretFiles", []))
         print("files: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
         if args.no_compose:
             print("compose: skipped (--no-compose)")
         else:
-            compose_up(shlex.split(args.compose), bundle["compose"])
+            compose_up(shlex.split(args.compose), bundle["compose"], touched)
             print("compose: services up", flush=True)
         problems = wait_healthy(bundle.get("health", []), args.health_timeout, args.health_interval)
     except BundleError as err:

@@ -99,13 +99,16 @@ def bundle(root, health, extra=()):
 
 
 def run(root, stdin, *extra):
+    return run_deploy(root, stdin, "--no-compose", *extra)
+
+
+def run_deploy(root, stdin, *extra):
     return subprocess.run(
         [
             sys.executable,
             SCRIPT,
             "--root",
             str(root),
-            "--no-compose",
             "--health-timeout",
             "60",
             "--health-interval",
@@ -187,3 +190,98 @@ def test_mlflow_server_answers_ok(mlflow_url):
         except OSError:
             time.sleep(0.5)
     pytest.fail("mlflow server did not start")
+
+
+# A stand-in for `docker compose`: `config --format json` is answered by compose-go (the library inside
+# docker compose, built from infra/orchestrator/services/compose-validator), every other call is recorded.
+FAKE_COMPOSE = """
+import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_COMPOSE_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+if "config" in args:
+    sys.exit(subprocess.run([os.environ["COMPOSE_VALIDATOR"], args[args.index("-f") + 1]]).returncode)
+"""
+
+MOUNTING_COMPOSE = """
+services:
+  single:
+    image: busybox
+    volumes: ["./config/settings.json:/etc/app/settings.json:ro"]
+  folder:
+    image: busybox
+    volumes: ["./config:/etc/app:ro"]
+  secret:
+    image: busybox
+    secrets: [auth]
+secrets:
+  auth:
+    file: {root}/secrets/auth.ini
+"""
+
+
+@pytest.fixture
+def fake_compose(tmp_path, monkeypatch):
+    validator = os.environ.get("COMPOSE_VALIDATOR")
+    assert validator and os.path.isfile(validator), "COMPOSE_VALIDATOR must name the compose-go validator binary"
+    script = tmp_path / "fake_compose.py"
+    script.write_text(FAKE_COMPOSE)
+    log = tmp_path / "compose.log"
+    monkeypatch.setenv("FAKE_COMPOSE_LOG", str(log))
+    return f"{sys.executable} {script}", log
+
+
+def mounting_bundle(root, settings, auth):
+    compose = f"{root}/compose/docker-compose.yaml"
+    files = [
+        {"path": compose, "content": MOUNTING_COMPOSE.format(root=root), "mode": 0o644},
+        {"path": f"{root}/compose/config/settings.json", "content": settings, "mode": 0o644},
+    ]
+    secrets = [{"path": f"{root}/secrets/auth.ini", "content": auth, "mode": 0o600}]
+    return json.dumps({"files": files, "secretFiles": secrets, "health": [], "compose": {"file": compose}})
+
+
+def compose_calls(log):
+    calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    log.unlink(missing_ok=True)
+    return [call[call.index("up") :] for call in calls if "up" in call]
+
+
+def test_recreates_only_services_that_mount_a_changed_file_on_its_own(tmp_path, fake_compose):
+    compose, log = fake_compose
+    root = tmp_path / "vm"
+    deploy_with = lambda settings, auth: run_deploy(root, mounting_bundle(root, settings, auth), "--compose", compose)  # noqa: E731
+    up = ["up", "--detach", "--build", "--wait", "--wait-timeout", "900"]
+
+    first = deploy_with("{}", SECRET)
+    assert first.returncode == 0, first.stderr
+    # First deploy: everything is new, so both single-file mounts are recreated after the project is up.
+    assert compose_calls(log) == [up + ["--remove-orphans"], up + ["--no-deps", "--force-recreate", "secret", "single"]]
+
+    assert deploy_with("{}", SECRET).returncode == 0
+    assert compose_calls(log) == [up + ["--remove-orphans"]]  # nothing changed: nothing recreated
+
+    changed = deploy_with('{"window": 7}', SECRET)
+    assert changed.returncode == 0, changed.stderr
+    # `folder` sees the new file through its folder mount; `single` would keep the old inode.
+    assert compose_calls(log) == [up + ["--remove-orphans"], up + ["--no-deps", "--force-recreate", "single"]]
+    assert "compose: recreated single" in changed.stdout
+
+    rotated = deploy_with('{"window": 7}', SECRET + "-rotated")
+    assert compose_calls(log)[1][-1] == "secret"
+    assert SECRET not in rotated.stdout + rotated.stderr
+
+
+def test_single_file_mounts_from_a_resolved_project(tmp_path):
+    folder = tmp_path / "config"
+    folder.mkdir()
+    project = {
+        "services": {
+            "a": {"volumes": [{"type": "bind", "source": str(folder / "x.json")}, {"type": "volume", "source": "db"}]},
+            "b": {"volumes": [{"type": "bind", "source": str(folder)}], "secrets": [{"source": "s"}]},
+        },
+        "secrets": {"s": {"file": "/srv/secrets/s.ini"}},
+    }
+    assert deploy.single_file_mounts(project) == {"a": {str(folder / "x.json")}, "b": {"/srv/secrets/s.ini"}}
+    assert deploy.services_to_recreate(project, {"/srv/secrets/s.ini"}) == ["b"]
+    assert deploy.services_to_recreate(project, {str(folder / "y.json")}) == []

@@ -6,16 +6,16 @@ import { jobSparkProperties } from "../dataproc/sizing";
 import { parsePipeline } from "../config/pipeline";
 import { runParams } from "../config/pipeline-run";
 import { parseSeed } from "../config/seed";
-import { renderServiceFiles } from "../orchestrator/services";
-import { SAMPLE_SERVICES_INPUT, samplePipelineInput } from "../orchestrator/services/testing/samples";
-import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./services";
+import { renderServiceFiles } from "./services";
+import { SAMPLE_SERVICES_INPUT, samplePipelineInput } from "./services/testing/samples";
+import { pipelineConfigInput, ServiceFilesArgs, VM_LAYOUT } from "./service-files";
 
 const TEMPLATE = samplePipelineInput("ephemeral").dataproc!.spec;
 
 function args(pipeline: Record<string, unknown>, seed: Record<string, unknown> = {}): ServiceFilesArgs {
     return {
         pipeline: parsePipeline({ pipeline }), seed: parseSeed({ seed }), jobProperties: jobSparkProperties(parseDataproc({}).data), codePrefix: "jobs/",
-        s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 },
+        s3Endpoint: "https://storage.yandexcloud.net", s3Region: "ru-central1", ports: { airflow: 8080, mlflow: 5000 }, access: { tls: false },
         buckets: { raw: "r", cleaned: "c", code: "k", mlflow: "m", logs: "l" }, storageAccessKeyId: "id", storageSecretKey: "key",
         vm: { publicIp: "203.0.113.10", internalIp: "10.10.0.10" },
         cluster: { template: TEMPLATE },

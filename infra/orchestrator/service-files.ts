@@ -1,19 +1,22 @@
-// The orchestrator VM's files for the deploy step: generated service secrets (@pulumi/random, secret
-// outputs) and the pure renderers of infra/orchestrator/services, fed with this stack's resources.
+// The orchestrator VM's files for the deploy step (infra/provisioning ships them): generated service secrets
+// (@pulumi/random, secret outputs) and the pure renderers of ./services, fed with this stack's resources.
 // The pipeline config takes its window from pipeline.runWindow, so the DAG's defaults and the
 // provisioning run agree.
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { UiAccess } from "../config/orchestrator";
 import { PipelineConfig } from "../config/pipeline";
 import { resolveRunWindow } from "../config/pipeline-run";
 import { RUN_PROTOCOL } from "../config/run-window";
 import { SeedConfig } from "../config/seed";
 import { JobSparkProperties } from "../dataproc/sizing";
-import { ORCHESTRATOR_PATHS } from "../orchestrator/paths";
 import { DataprocClusterSpec } from "../dataproc/spec";
-import { PipelineConfigInput, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "../orchestrator/services";
-import { FILES, SERVICE_NAMES } from "../orchestrator/services/layout";
-import { VmFile } from "./bundle";
+import { uiEndpoints } from "./access";
+import { ORCHESTRATOR_PATHS } from "./paths";
+import { PipelineConfigInput, RenderedFile, renderSecretFiles, renderServiceFiles, ServiceSecrets, ServicesInput } from "./services";
+import { FILES, SERVICE_NAMES } from "./services/layout";
 
 /** Fixed service settings; the DAG's schedule, retries, timeouts and training come from fraud-mlops:pipeline. */
 export const SERVICE_DEFAULTS = {
@@ -30,6 +33,8 @@ export interface ServiceFilesArgs {
     readonly s3Endpoint: string;
     readonly s3Region: string;
     readonly ports: { readonly airflow: number; readonly mlflow: number };
+    /** fraud-mlops:orchestrator.tls: SSH tunnel only, or the TLS proxy with a generated certificate. */
+    readonly access: UiAccess;
     readonly buckets: { readonly raw: pulumi.Input<string>; readonly cleaned: pulumi.Input<string>; readonly code: pulumi.Input<string>; readonly mlflow: pulumi.Input<string>; readonly logs: pulumi.Input<string> };
     readonly storageAccessKeyId: pulumi.Input<string>;
     readonly storageSecretKey: pulumi.Input<string>;
@@ -53,21 +58,34 @@ export function mlflowCredentialsKey(codePrefix: string): string {
 const PASSWORDS = ["postgresSuperuserPassword", "airflowDbPassword", "mlflowDbPassword", "airflowAdminPassword", "airflowJwtSecret", "airflowApiSecretKey", "mlflowAdminPassword"] as const;
 
 export class OrchestratorServiceFiles extends pulumi.ComponentResource {
-    readonly files: pulumi.Output<VmFile[]>;
-    readonly secretFiles: pulumi.Output<VmFile[]>;
+    readonly files: pulumi.Output<RenderedFile[]>;
+    readonly secretFiles: pulumi.Output<RenderedFile[]>;
     /** Secret: the training job's MLflow login as JSON, uploaded to mlflowCredentialsKey by the code deploy. */
     readonly mlflowClientCredentials: pulumi.Output<string>;
+    /** SHA-256 fingerprint of the TLS proxy's self-signed certificate (undefined without the proxy). */
+    readonly proxyCertificateSha256: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ServiceFilesArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The type token predates the move from infra/provisioning: it is part of every child's URN, and a new
+        // token would replace the generated passwords (the databases keep the old ones).
         super("fraud-mlops:provisioning:OrchestratorServiceFiles", name, {}, opts);
         // Letters, digits and '-_' only: safe in env files, URLs and ini files without escaping.
         const password = (id: string) => new random.RandomPassword(id, { length: 32, special: true, overrideSpecial: "-_" }, { parent: this }).result;
         const passwords = Object.fromEntries(PASSWORDS.map((key) => [key, password(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))]));
         const fernet = new random.RandomBytes("airflow-fernet-key", { length: 32 }, { parent: this });
-        const secrets = pulumi.secret(pulumi.all({ ...passwords, airflowFernetKey: fernet.base64, mlflowS3AccessKeyId: args.storageAccessKeyId, mlflowS3SecretAccessKey: args.storageSecretKey })
+        const envSecrets = pulumi.secret(pulumi.all({ ...passwords, airflowFernetKey: fernet.base64, mlflowS3AccessKeyId: args.storageAccessKeyId, mlflowS3SecretAccessKey: args.storageSecretKey })
             .apply((values) => values as unknown as ServiceSecrets));
 
-        const input = pulumi.output(args.buckets.mlflow).apply((mlflowBucket): ServicesInput => ({
+        const certificate = args.access.tls ? proxyCertificate(this, args.access, args.vm.publicIp) : undefined;
+        const secrets = certificate
+            ? pulumi.secret(pulumi.all([envSecrets, certificate.privateKeyPem]).apply(([s, key]): ServiceSecrets => ({ ...s, proxyPrivateKeyPem: key })))
+            : envSecrets;
+        const proxy = certificate
+            ? pulumi.all([args.vm.publicIp, certificate.certPem]).apply(([ip, certificatePem]) => ({ serverName: args.access.hostname ?? ip, certificatePem }))
+            : pulumi.output(undefined);
+
+        const input = pulumi.all([args.buckets.mlflow, proxy]).apply(([mlflowBucket, proxyInput]): ServicesInput => ({
+            ...(proxyInput ? { proxy: proxyInput } : {}),
             paths: ORCHESTRATOR_PATHS,
             airflowPort: args.ports.airflow,
             mlflowPort: args.ports.mlflow,
@@ -86,8 +104,25 @@ export class OrchestratorServiceFiles extends pulumi.ComponentResource {
         this.files = pulumi.all([input, pipeline]).apply(([i, p]) => renderServiceFiles(i, p).map((f) => ({ ...f })));
         this.secretFiles = pulumi.secret(pulumi.all([input, secrets]).apply(([i, s]) => renderSecretFiles(i, s).map((f) => ({ ...f }))));
         this.mlflowClientCredentials = pulumi.secret(passwords.mlflowAdminPassword.apply((password) => JSON.stringify({ username: SERVICE_DEFAULTS.adminUser, password })));
-        this.registerOutputs({ files: this.files, secretFiles: this.secretFiles, mlflowClientCredentials: this.mlflowClientCredentials });
+        this.proxyCertificateSha256 = certificate ? certificate.certPem.apply((pem) => new crypto.X509Certificate(pem).fingerprint256) : pulumi.output(undefined);
+        this.registerOutputs({ files: this.files, secretFiles: this.secretFiles, mlflowClientCredentials: this.mlflowClientCredentials, proxyCertificateSha256: this.proxyCertificateSha256 });
     }
+}
+
+/** Self-signed certificate of the TLS proxy for the VM's address (and tls.hostname): its key stays a secret. */
+function proxyCertificate(parent: pulumi.Resource, access: UiAccess, publicIp: pulumi.Input<string>) {
+    const key = new tls.PrivateKey("proxy-tls-key", { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+    const cert = new tls.SelfSignedCert("proxy-tls-certificate", {
+        privateKeyPem: key.privateKeyPem,
+        subject: { commonName: access.hostname ?? "fraud-mlops orchestrator", organization: "fraud-mlops" },
+        ipAddresses: [publicIp],
+        dnsNames: access.hostname ? [access.hostname] : [],
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+        // Two years; `pulumi up` after expiry (or a new address) issues a new one and a new fingerprint.
+        validityPeriodHours: 2 * 365 * 24,
+        earlyRenewalHours: 30 * 24,
+    }, { parent });
+    return { certPem: cert.certPem, privateKeyPem: pulumi.secret(key.privateKeyPem) };
 }
 
 interface Resolved {
@@ -131,7 +166,7 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
         },
         mlflow: {
             trackingUri: `http://${v.internalIp}:${args.ports.mlflow}`,
-            uiUrl: `http://${v.publicIp}:${args.ports.mlflow}`,
+            uiUrl: uiEndpoints(args.access, v.publicIp, args.ports).mlflowUrl.replace(/\/$/, ""),
             credentialsUri: `s3a://${v.code}/${mlflowCredentialsKey(args.codePrefix)}`,
         },
         dataproc: { ...(pipeline.mode === "persistent" ? { clusterId: v.clusterId } : {}), spec, jobProperties: args.jobProperties },
