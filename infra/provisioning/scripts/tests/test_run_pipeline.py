@@ -208,7 +208,7 @@ def run_dag(env, prefix, dag, parse_timeout=180):
 def test_waits_until_a_new_dag_is_parsed_then_triggers(airflow, tmp_path):
     # Hidden from the parser (.airflowignore) until the script has started: a deploy racing the DAG processor.
     ignore = Path(airflow["AIRFLOW__CORE__DAGS_FOLDER"]) / ".airflowignore"
-    ignore.write_text("provisioning_late\n")
+    ignore.write_text("provisioning_late.py\n")  # a glob (the default syntax) and a regexp alike
     add_dag(airflow, "provisioning_late")
     args = trigger_args(airflow, "late", dag="provisioning_late")
     conf = tmp_path / "conf.json"
