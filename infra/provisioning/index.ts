@@ -155,12 +155,12 @@ export class Provisioning extends pulumi.ComponentResource {
             compose: { file: orchestrator.composeFile, ...(orchestrator.bootUnit ? { bootUnit: orchestrator.bootUnit } : {}) },
             health: healthChecks(orchestrator.airflowPort, orchestrator.mlflowPort),
         }));
+        // MLflow starts here with the artifacts bucket: after the grants too.
         const deploy = new command.remote.Command("deploy-orchestrator", {
             connection,
             create: `sudo -n python3 ${vmDir}/deploy_orchestrator.py --root ${orchestrator.root}`,
             stdin: pulumi.secret(bundle.apply(renderBundle)),
             triggers: [bundle.apply(publicBundleHash), sha256(onVm["deploy_orchestrator.py"]), args.vm.instanceId],
-        // MLflow starts here with the artifacts bucket: after the grants too.
         }, { parent: this, customTimeouts: TIMEOUTS.deploy, dependsOn: [cloudInit, ...copies, ...args.grants] });
 
         // 4. Run: only after seed, code, orchestrator and cluster; re-runs when any of their hashes change.

@@ -212,16 +212,17 @@ def run_dag(env, prefix, dag, parse_timeout=180):
     return subprocess.run(args, input="{}", env=env, capture_output=True, text=True)
 
 
-def test_waits_until_a_new_dag_is_parsed_then_triggers(airflow):
+def test_waits_until_a_new_dag_is_parsed_then_triggers(airflow, tmp_path):
     # Hidden from the parser (.airflowignore) until the script has started: a deploy racing the DAG processor.
     ignore = Path(airflow["AIRFLOW__CORE__DAGS_FOLDER"]) / ".airflowignore"
-    ignore.write_text("provisioning_late\n")
+    ignore.write_text("provisioning_late.py\n")  # a glob (the default syntax) and a regexp alike
     add_dag(airflow, "provisioning_late")
     args = trigger_args(airflow, "late", dag="provisioning_late")
-    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    process = subprocess.Popen(args, env=airflow, text=True, **pipes)
-    process.stdin.write("{}")
-    process.stdin.close()
+    conf = tmp_path / "conf.json"
+    conf.write_text("{}")
+    with conf.open() as stdin:
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+        process = subprocess.Popen(args, env=airflow, text=True, stdin=stdin, **pipes)
     first_line = process.stdout.readline()  # the script's first word, while the DAG is still hidden
     ignore.unlink()
     stdout, stderr = process.communicate(timeout=400)
