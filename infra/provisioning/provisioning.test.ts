@@ -87,16 +87,16 @@ describe("Provisioning (mocks)", function () {
 
     it("the run step depends on seed, code, orchestrator and cluster; the deploy on cloud-init", () => {
         assert.deepStrictEqual(deps(named(destroyable, "run-pipeline")).sort(),
-            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20", "storage-data-key-user", "storage-storage-editor"]);
+            ["cluster", "deploy-job-code", "deploy-orchestrator", "seed-2019-08-22", "seed-2019-09-21", "seed-2019-10-21", "seed-2019-11-20", "storage-bucket-acl", "storage-data-key-user"]);
         assert.ok(deps(named(defaults, "deploy-orchestrator")).includes("wait-cloud-init"));
         assert.deepStrictEqual(deps(named(defaults, "wait-cloud-init")).sort(),
             ["vm-script-deploy-orchestrator-py", "vm-script-run-pipeline-py", "vm-script-wait-cloud-init-sh"]);
     });
 
     it("every step that touches a bucket or the cluster depends on the storage and KMS grants", () => {
-        const grants = ["storage-storage-editor", "storage-data-key-user"];
+        const grants = ["storage-bucket-acl", "storage-data-key-user"];
         const touching = commands(destroyable).filter((r) => /^(seed-|deploy-job-code$|deploy-orchestrator$|run-pipeline$)/.test(r.name));
-        assert.strictEqual(touching.length, 3 + 3, touching.map((r) => r.name).join(", "));
+        assert.strictEqual(touching.length, 4 + 3, touching.map((r) => r.name).join(", "));
         for (const resource of touching) {
             for (const grant of grants) assert.ok(deps(resource).includes(grant), `${resource.name} does not depend on ${grant}: ${deps(resource).join(", ")}`);
         }

@@ -25,7 +25,7 @@ const raw = projectConfig(pulumi.runtime.allConfig());
 class StandIn extends pulumi.CustomResource {}
 const cluster = new StandIn("test:index:DataprocCluster", "cluster", {});
 // What Identity/Storage expose as their grants: a storage role and the KMS key user binding.
-export const GRANT_NAMES = ["storage-storage-editor", "storage-data-key-user"];
+export const GRANT_NAMES = ["storage-bucket-acl", "storage-data-key-user"];
 const grants = GRANT_NAMES.map((name) => new StandIn("test:index:IamMember", name, {}));
 const services = new OrchestratorServiceFiles("orchestrator-services", {
     pipeline: parsePipeline(raw),
