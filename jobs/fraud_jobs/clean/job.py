@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 from typing import Dict, List
 
-from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
@@ -36,17 +35,6 @@ def read_lines(spark: SparkSession, input_path: str) -> DataFrame:
 def mark_malformed_lines(lines: DataFrame) -> DataFrame:
     """Data lines with their typed fields and the malformed flag; PREVIOUS is false (read from input)."""
     return rules.mark_malformed(parse_fields(lines)).withColumn(PREVIOUS, F.lit(False))
-
-
-def parsed_once(parsed: DataFrame) -> DataFrame:
-    """The parse kept for every later step (duplicate ids, dates to rewrite, the write, the quarantine), so
-    the text is read and parsed once. Only malformed lines keep their text and file name: the quarantine
-    needs them, kept rows do not. Memory first, spilled to local disk when it does not fit."""
-    malformed = F.col(rules.flag("malformed"))
-    slim = parsed.withColumn("value", F.when(malformed, F.col("value"))).withColumn(
-        "source_file", F.when(malformed, F.col("source_file"))
-    )
-    return slim.persist(StorageLevel.MEMORY_AND_DISK)
 
 
 def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFrame:
@@ -112,17 +100,14 @@ def run_cleaning(
 ) -> Dict[str, int]:
     """Writes the cleaned Parquet (and quarantine when needed); returns the counts observed while writing."""
     lines = read_lines(spark, input_path)
-    parsed = parsed_once(mark_malformed_lines(lines))
-    try:
-        with_previous = with_previous_rows(spark, parsed, output_path)
-        observation = Observation("clean_outcomes")
-        marked = mark_rows(with_previous, epoch, max_terminal_id).observe(observation, *outcome_counts())
-        write_partitions(kept_rows(marked), output_path, PARTITION_COLUMN, "parquet")
-        counts = {key: int(value) for key, value in observation.get.items()}
-        counts["input_files"] = len(lines.inputFiles())
-        # Malformed lines are rare (none in the real data): this step runs only when there are some.
-        if counts["malformed"]:
-            write_partitions(quarantined_rows(parsed), quarantine_path, "source_file", "json")
-    finally:
-        parsed.unpersist()
+    parsed = mark_malformed_lines(lines)
+    with_previous = with_previous_rows(spark, parsed, lines, output_path)
+    observation = Observation("clean_outcomes")
+    marked = mark_rows(with_previous, epoch, max_terminal_id).observe(observation, *outcome_counts())
+    write_partitions(kept_rows(marked), output_path, PARTITION_COLUMN, "parquet")
+    counts = {key: int(value) for key, value in observation.get.items()}
+    counts["input_files"] = len(lines.inputFiles())
+    # Malformed lines are rare (none in the real data): the extra pass runs only when there are some.
+    if counts["malformed"]:
+        write_partitions(quarantined_rows(parsed), quarantine_path, "source_file", "json")
     return counts

@@ -23,10 +23,12 @@ PREVIOUS = "is_previous"
 PREVIOUS_ROW_KEY = 2**63 - 1
 
 
-def candidate_dates(parsed: DataFrame) -> DataFrame:
-    """Dates this run may write: those of its well-formed rows (`24:00:00` already moved to the next day)."""
-    written = F.to_date(F.col("tx_datetime")).alias(PARTITION_COLUMN)
-    return parsed.where(~F.col(flag("malformed"))).select(written).distinct()
+def candidate_dates(lines: DataFrame) -> DataFrame:
+    """Dates this run may write, from the raw datetime text (the next day for `24:00:00`)."""
+    text = F.substring_index(F.substring_index(F.col("value"), ",", 2), ",", -1)
+    day = F.substring(text, 1, 10).cast("date")
+    written = F.when(text.endswith(" 24:00:00"), F.date_add(day, 1)).otherwise(day)
+    return lines.select(written.alias(PARTITION_COLUMN)).where(F.col(PARTITION_COLUMN).isNotNull()).distinct()
 
 
 def existing_dates(spark: SparkSession, output_path: str) -> List[str]:
@@ -63,12 +65,13 @@ def previous_rows(spark: SparkSession, output_path: str, dates: List[str]) -> Da
     )
 
 
-def with_previous_rows(spark: SparkSession, parsed: DataFrame, output: str) -> DataFrame:
-    """parsed (new lines, kept in memory by the job) plus the existing rows of the dates this run rewrites."""
+def with_previous_rows(spark: SparkSession, parsed: DataFrame, lines: DataFrame, output: str) -> DataFrame:
+    """parsed (new lines) plus the existing rows of the dates this run may rewrite."""
     existing = existing_dates(spark, output)
     if not existing:
         return parsed
-    candidates = {str(row[PARTITION_COLUMN]) for row in candidate_dates(parsed).collect()}
+    # One cheap pass over the text (no parsing) to learn which existing dates this run rewrites.
+    candidates = {str(row[PARTITION_COLUMN]) for row in candidate_dates(lines).collect()}
     rewritten = sorted(candidates.intersection(existing))
     if not rewritten:
         return parsed
