@@ -11,7 +11,8 @@ DAY = 86400
 
 def reference_features(cleaned: pd.DataFrame, delay_days: int) -> pd.DataFrame:
     out = cleaned.copy()
-    seconds = out["tx_datetime"].astype("datetime64[s]").astype("int64").to_numpy()
+    # Through numpy: pandas 1.x (image 2.1) ignores astype("datetime64[s]") and would give nanoseconds.
+    seconds = out["tx_datetime"].to_numpy().astype("datetime64[s]").astype("int64")
     cents = np.round(out["tx_amount"].to_numpy() * 100).astype("int64")
     fraud = out["tx_fraud"].to_numpy().astype("int64")
     out["tx_during_weekend"] = (out["tx_datetime"].dt.weekday >= 5).astype("int32")
