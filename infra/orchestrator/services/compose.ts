@@ -4,6 +4,7 @@ import * as yaml from "js-yaml";
 import { validateServicesInput, ServicesInput } from "./inputs";
 import { CONTAINER, COMPOSE_PROJECT, FILES, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
 import { VERSIONS } from "./versions";
+import { AFTER_RESTORE, backupServices } from "./backup";
 
 const AIRFLOW_IMAGE = `fraud-mlops/airflow:${VERSIONS.airflow}-yandex${VERSIONS.airflowProviderYandex}`;
 const MLFLOW_IMAGE = `fraud-mlops/mlflow:${VERSIONS.mlflow}`;
@@ -81,7 +82,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 command: ["airflow", "db", "migrate"],
                 env_file: [secretPath(input, SECRET_FILES.airflowEnv)],
                 environment: airflowEnvironment(input),
-                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+                depends_on: { [S.postgres]: { condition: "service_healthy" }, ...AFTER_RESTORE },
             },
             [S.airflowApiServer]: airflowService(
                 input,
@@ -118,9 +119,10 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 },
                 secrets: [{ source: "mlflow_auth_config", target: "mlflow_auth_config" }],
                 ports: [`${input.mlflowPort}:5000`],
-                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+                depends_on: { [S.postgres]: { condition: "service_healthy" }, ...AFTER_RESTORE },
                 healthcheck: healthcheck(["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:5000/health', timeout=5)"], "60s"),
             },
+            ...backupServices(input, (file) => secretPath(input, file)),
         },
         secrets: { mlflow_auth_config: { file: secretPath(input, SECRET_FILES.mlflowAuthConfig) } },
     };

@@ -10,6 +10,8 @@ export const FILES = {
     postgresInit: "postgres/init-databases.sh",
     bootUnit: "fraud-mlops-services.service",
     pipelineConfig: "config/pipeline.json",
+    backupDockerfile: "backup/Dockerfile",
+    backupScript: "backup/db_backup.py",
 } as const;
 
 /** Relative to the secrets folder (ServiceHostPaths.secrets). */
@@ -27,6 +29,7 @@ export const CONTAINER = {
     adminPasswordScript: "/opt/fraud/write_admin_password.py",
     simpleAuthPasswordsFile: "/opt/airflow/simple_auth_manager_passwords.json",
     mlflowAuthConfig: "/run/secrets/mlflow_auth_config",
+    backupScript: "/opt/fraud/db_backup.py",
 } as const;
 
 export const DATABASES = {
@@ -43,6 +46,8 @@ export const SERVICE_NAMES = {
     airflowScheduler: "airflow-scheduler",
     airflowDagProcessor: "airflow-dag-processor",
     mlflow: "mlflow",
+    dbRestore: "db-restore",
+    dbBackup: "db-backup",
 } as const;
 
 export const COMPOSE_PROJECT = "fraud-mlops";
