@@ -9,6 +9,7 @@ import urllib.request
 from base64 import b64encode
 
 import boto3
+import psutil
 import pytest
 from conftest import SCRIPT
 from mlflow import MlflowClient
@@ -29,15 +30,20 @@ def auth_migrate_command(rendered, server):
 
 def start_like_vm(rendered, postgres, mlflow_factory):
     server = mlflow_factory(postgres)
-    subprocess.run(
-        auth_migrate_command(rendered, server),
-        env=server.env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    migrate = auth_migrate_command(rendered, server)
+    subprocess.run(migrate, env=server.env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Migrated once, before any worker exists (the workers then find the schema at head and leave it).
+    assert postgres.sql("mlflow_auth", "SELECT count(*) FROM alembic_version") == "1"
     server.start()
     return server
+
+
+def gunicorn_workers(server):
+    """Worker processes: gunicorn processes whose parent is the gunicorn master the server started."""
+    processes = psutil.Process(server.process.pid).children(recursive=True)
+    gunicorn = [p for p in processes if "gunicorn" in " ".join(p.cmdline())]
+    masters = {p.pid for p in gunicorn}
+    return [p for p in gunicorn if p.ppid() in masters]
 
 
 def cluster_credentials(rendered):
@@ -81,15 +87,8 @@ def test_mlflow_as_on_the_vm(
 ):
     postgres = postgres_factory("vm")
     server = start_like_vm(rendered, postgres, mlflow_factory)
-    # The auth schema was created by the one-shot step, before the server started.
-    assert postgres.sql("mlflow_auth", "SELECT count(*) FROM alembic_version") == "1"
-    workers = subprocess.run(
-        ["pgrep", "-f", "-P", str(server.process.pid), "gunicorn|mlflow"],
-        stdout=subprocess.PIPE,
-        universal_newlines=True,
-    )
     assert server.workers == 2
-    assert len(workers.stdout.split()) >= 1
+    assert len(gunicorn_workers(server)) == server.workers
 
     username, password = cluster_credentials(rendered)
     client = client_as(server, monkeypatch, username, password)
