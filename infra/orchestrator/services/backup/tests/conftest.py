@@ -232,10 +232,16 @@ class MlflowServer:
     """The `mlflow` compose service's command, environment and auth config on a local port."""
 
     def __init__(
-        self, rendered: Rendered, postgres: PostgresCluster, s3_endpoint: str, s3_credentials: dict, workdir: Path
+        self,
+        rendered: Rendered,
+        postgres: PostgresCluster,
+        s3_endpoint: str,
+        s3_credentials: dict,
+        workdir: Path,
+        port: int,
     ) -> None:
         service = rendered.services["mlflow"]
-        self.port = free_port()
+        self.port = port
         self.url = "http://127.0.0.1:{}".format(self.port)
         command = list(service["command"])
         command[command.index("--host") + 1] = "127.0.0.1"
@@ -294,8 +300,8 @@ class MlflowServer:
 def mlflow_factory(tmp_path, rendered, s3_endpoint, s3_credentials):
     started = []
 
-    def make(postgres: PostgresCluster) -> MlflowServer:
-        server = MlflowServer(rendered, postgres, s3_endpoint, s3_credentials, tmp_path)
+    def make(postgres: PostgresCluster, port: int = 0) -> MlflowServer:
+        server = MlflowServer(rendered, postgres, s3_endpoint, s3_credentials, tmp_path, port or free_port())
         started.append(server)
         return server
 

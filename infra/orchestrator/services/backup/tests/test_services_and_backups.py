@@ -9,6 +9,7 @@ import urllib.request
 from base64 import b64encode
 
 import boto3
+import mlflow
 import psutil
 import pytest
 from conftest import SCRIPT
@@ -28,8 +29,8 @@ def auth_migrate_command(rendered, server):
     return [sys.executable, "-m", "mlflow.server.auth", "db", "upgrade", "--url", server.auth_database_uri]
 
 
-def start_like_vm(rendered, postgres, mlflow_factory):
-    server = mlflow_factory(postgres)
+def start_like_vm(rendered, postgres, mlflow_factory, port=0):
+    server = mlflow_factory(postgres, port)
     migrate = auth_migrate_command(rendered, server)
     subprocess.run(migrate, env=server.env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Migrated once, before any worker exists (the workers then find the schema at head and leave it).
@@ -56,6 +57,7 @@ def client_as(server, monkeypatch, username, password):
     monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", username)
     monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", password)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", server.url)
+    mlflow.set_tracking_uri(server.url)  # mlflow-artifacts: URIs resolve against the process-wide one
     return MlflowClient(tracking_uri=server.url, registry_uri=server.url)
 
 
@@ -232,7 +234,8 @@ def test_backup_restores_on_a_new_vm(
     )
     assert result.returncode == 0, result.output
     assert "restored mlflow_auth" in result.output
-    server = start_like_vm(rendered, new_vm, mlflow_factory)
+    # Same address as before, as the VM's MLflow URL stays the same (clients cache mlflow-artifacts: endpoints).
+    server = start_like_vm(rendered, new_vm, mlflow_factory, server.port)
     client = client_as(server, monkeypatch, username, password)
     after = inventory(client, new_vm)
     print("restore inventory:", json.dumps({"before": before, "after": after}, indent=1, default=str))
