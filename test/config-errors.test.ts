@@ -39,6 +39,7 @@ const CASES: ErrorCase[] = [
     { name: "pip package too new for the image's Python", overrides: { dataproc: { pipPackages: { "mlflow-skinny": "2.20.0" } } }, key: "fraud-mlops:dataproc.pipPackages.mlflow-skinny", says: /Python >= 3\.9.*Python 3\.8/ },
     { name: "unpinned pip package", overrides: { dataproc: { pipPackages: { "mlflow-skinny": ">=2" } } }, key: "fraud-mlops:dataproc.pipPackages.mlflow-skinny", says: /not an exact version/ },
     { name: "raw max size below the data", overrides: { storage: { rawMaxSizeGb: 100 } }, key: "fraud-mlops:storage.rawMaxSizeGb", says: /cannot hold 113 GB/ },
+    { name: "backups kept a single day", overrides: { storage: { backupRetentionDays: 1 } }, key: "fraud-mlops:storage.backupRetentionDays", says: /between 2 and 3650/ },
     { name: "bucket names too long", overrides: { storage: { bucketSuffix: "a-very-long-suffix-for-nam" } }, key: "fraud-mlops:storage.bucketSuffix", says: /1-25 lowercase/ },
     { name: "missing SSH key", overrides: { sshPublicKey: null }, key: "fraud-mlops:sshPublicKey", says: /is not set/ },
     { name: "private key pasted as SSH key", overrides: { sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY----- abc" }, key: "fraud-mlops:sshPublicKey", says: /PRIVATE key/ },

@@ -244,6 +244,12 @@ describe("the Pulumi program under mocks", function () {
             assert.ok(logs.inputs.lifecycleRules.some((r: Bucket) => r.enabled && r.expiration?.days === 30));
         });
 
+        it("expires the database backups (backups/ of the MLflow bucket) after storage.backupRetentionDays, and nothing else there", () => {
+            const { mlflow } = buckets(dev) as Record<string, { inputs: Bucket }>;
+            const expiring = mlflow.inputs.lifecycleRules.filter((r: Bucket) => r.expiration);
+            assert.deepStrictEqual(expiring, [{ id: "expire-db-backups", enabled: true, filter: { prefix: "backups/" }, expiration: { days: 30 } }]);
+        });
+
         it("retains raw, cleaned and MLflow data on destroy unless the config says otherwise; logs and code go", () => {
             const retained = (run: OfflineResult) => Object.fromEntries(Object.entries(buckets(run))
                 .map(([purpose, b]) => [purpose, { retain: b.options.retainOnDelete === true, forceDestroy: b.inputs.forceDestroy }]));

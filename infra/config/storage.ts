@@ -13,9 +13,15 @@ export interface StorageConfig {
     readonly cleanedColdAfterDays: number;
     /** Old versions of overwritten raw objects are kept this long, then expire. */
     readonly rawNoncurrentVersionDays: number;
+    /** Database backups (MLFLOW_BACKUP_PREFIX of the MLflow bucket) expire after this. */
+    readonly backupRetentionDays: number;
     /** Makes bucket names globally unique; defaults to the folder id. */
     readonly bucketSuffix: string;
 }
+
+/** Database backups of the orchestrator VM (infra/orchestrator/services/backup) live under this prefix of the
+ * MLflow bucket, next to the artifacts the restored registry points to; a lifecycle rule expires them. */
+export const MLFLOW_BACKUP_PREFIX = "backups/";
 
 export const BUCKET_PURPOSES = ["raw", "cleaned", "mlflow", "logs", "code"] as const;
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
@@ -39,6 +45,7 @@ export const STORAGE_DEFAULTS = {
     logRetentionDays: 30,
     cleanedColdAfterDays: 30,
     rawNoncurrentVersionDays: 30,
+    backupRetentionDays: 30,
 } as const;
 
 /** Room above the data set for re-uploads kept as old versions until they expire. */
@@ -71,6 +78,8 @@ export function parseStorage(config: RawConfig, context: StorageContext): Storag
         logRetentionDays: section.integer("logRetentionDays", STORAGE_DEFAULTS.logRetentionDays, DAYS),
         cleanedColdAfterDays: section.integer("cleanedColdAfterDays", STORAGE_DEFAULTS.cleanedColdAfterDays, DAYS),
         rawNoncurrentVersionDays: section.integer("rawNoncurrentVersionDays", STORAGE_DEFAULTS.rawNoncurrentVersionDays, DAYS),
+        // At least two days: with a daily backup, one backup always exists while the VM runs.
+        backupRetentionDays: section.integer("backupRetentionDays", STORAGE_DEFAULTS.backupRetentionDays, { min: 2, max: DAYS.max }),
         bucketSuffix,
     };
     section.finish();

@@ -1,5 +1,5 @@
 // The bucket plan as data (pure): names, classes, quotas, lifecycle and what survives `pulumi destroy`.
-import { BucketPurpose, bucketName, StorageConfig } from "../config/storage";
+import { BucketPurpose, bucketName, MLFLOW_BACKUP_PREFIX, StorageConfig } from "../config/storage";
 
 export { BUCKET_PURPOSES, BucketPurpose } from "../config/storage";
 
@@ -8,6 +8,8 @@ const GB = 1024 ** 3;
 export interface LifecycleRule {
     readonly id: string;
     readonly enabled: true;
+    /** Only objects under this key prefix. */
+    readonly filter?: { prefix: string };
     readonly abortIncompleteMultipartUploadDays?: number;
     readonly expiration?: { days: number };
     readonly transitions?: { days: number; storageClass: "COLD" | "ICE" }[];
@@ -47,7 +49,12 @@ export function planBuckets(project: string, stack: string, config: StorageConfi
             lifecycleRules: [ABORT_UPLOADS, { id: "old-partitions-to-cold", enabled: true, transitions: [{ days: config.cleanedColdAfterDays, storageClass: "COLD" }] }],
             ...data,
         },
-        { purpose: "mlflow", bucket: name("mlflow"), defaultStorageClass: "STANDARD", versioning: false, lifecycleRules: [ABORT_UPLOADS], ...data },
+        {
+            // Also holds the database backups: a restored registry is only useful with the artifacts it points to.
+            purpose: "mlflow", bucket: name("mlflow"), defaultStorageClass: "STANDARD", versioning: false,
+            lifecycleRules: [ABORT_UPLOADS, { id: "expire-db-backups", enabled: true, filter: { prefix: MLFLOW_BACKUP_PREFIX }, expiration: { days: config.backupRetentionDays } }],
+            ...data,
+        },
         {
             purpose: "logs", bucket: name("logs"), defaultStorageClass: "STANDARD", versioning: false,
             lifecycleRules: [ABORT_UPLOADS, { id: "expire-logs", enabled: true, expiration: { days: config.logRetentionDays } }],

@@ -38,7 +38,7 @@ describe("orchestrator services: compose file under compose-go", function () {
         const result = validateCompose(binary, composeFile());
         assert.ok(result.ok, result.output);
         const services = Object.keys(JSON.parse(result.output).services).sort();
-        assert.deepStrictEqual(services, ["airflow-api-server", "airflow-dag-processor", "airflow-init", "airflow-scheduler", "mlflow", "mlflow-auth-migrate", "postgres"]);
+        assert.deepStrictEqual(services, ["airflow-api-server", "airflow-dag-processor", "airflow-init", "airflow-scheduler", "db-backup", "db-restore", "mlflow", "mlflow-auth-migrate", "postgres"]);
     });
 
     it("reads every secret from the env files byte for byte (quoting survives compose's parser)", () => {

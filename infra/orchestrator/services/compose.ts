@@ -6,6 +6,7 @@ import { validateServicesInput, ServicesInput } from "./inputs";
 import { AIRFLOW_BUILD, MLFLOW_BUILD } from "./images";
 import { CONTAINER, COMPOSE_PROJECT, FILES, MLFLOW_UI_PREFIX, SECRET_FILES, SERVICE_NAMES as S } from "./layout";
 import { caddyImage, VERSIONS } from "./versions";
+import { AFTER_RESTORE, backupServices } from "./backup";
 
 const AIRFLOW_IMAGE = `fraud-mlops/airflow:${VERSIONS.airflow}-yandex${VERSIONS.airflowProviderYandex}`;
 const MLFLOW_IMAGE = `fraud-mlops/mlflow:${VERSIONS.mlflow}`;
@@ -87,7 +88,7 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 command: ["airflow", "db", "migrate"],
                 env_file: [secretPath(input, SECRET_FILES.airflowEnv)],
                 environment: airflowEnvironment(input),
-                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+                depends_on: { [S.postgres]: { condition: "service_healthy" }, ...AFTER_RESTORE },
             },
             [S.airflowApiServer]: airflowService(
                 input,
@@ -115,7 +116,8 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 command: ["python", CONTAINER.mlflowMigrateAuthDb],
                 environment: { MLFLOW_AUTH_CONFIG_PATH: CONTAINER.mlflowAuthConfig },
                 volumes: [mlflowAuthMount],
-                depends_on: { [S.postgres]: { condition: "service_healthy" } },
+                // After the restore: a migrated (non-empty) auth database would make the restore refuse the set.
+                depends_on: { [S.postgres]: { condition: "service_healthy" }, ...AFTER_RESTORE },
             },
             [S.mlflow]: {
                 image: MLFLOW_IMAGE,
@@ -142,9 +144,11 @@ export function composeDocument(raw: ServicesInput): Record<string, unknown> {
                 depends_on: {
                     [S.postgres]: { condition: "service_healthy" },
                     [S.mlflowAuthMigrate]: { condition: "service_completed_successfully" },
+                    ...AFTER_RESTORE,
                 },
                 healthcheck: healthcheck(["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:5000/health', timeout=5)"], "60s"),
             },
+            ...backupServices(input, (file) => secretPath(input, file)),
             ...(input.proxy ? { [S.proxy]: proxyService(input) } : {}),
         },
     };

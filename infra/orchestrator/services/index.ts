@@ -1,5 +1,6 @@
 // Public API of the orchestrator VM's rendered files. The caller resolves Pulumi Outputs (pulumi.all(...).apply)
 // and passes plain values; each function is pure and returns files with absolute VM paths and modes.
+import { renderBackupDockerfile, renderBackupScript } from "./backup";
 import { renderBootUnit } from "./boot-unit";
 import { renderComposeFile } from "./compose";
 import { buildContextFiles } from "./images";
@@ -35,6 +36,8 @@ export function renderServiceFiles(rawInput: ServicesInput, pipeline: PipelineCo
         [FILES.postgresInit, renderPostgresInit(), SCRIPT_MODE],
         [FILES.bootUnit, renderBootUnit(input.paths.compose), PUBLIC_FILE_MODE],
         [FILES.pipelineConfig, renderPipelineConfig(pipeline), PUBLIC_FILE_MODE],
+        [FILES.backupDockerfile, renderBackupDockerfile(), PUBLIC_FILE_MODE],
+        [FILES.backupScript, renderBackupScript(), PUBLIC_FILE_MODE],
         ...(input.proxy ? [
             [FILES.proxyConfig, renderCaddyfile(input.proxy), PUBLIC_FILE_MODE],
             [FILES.proxyCertificate, input.proxy.certificatePem, PUBLIC_FILE_MODE],

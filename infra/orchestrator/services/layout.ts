@@ -18,6 +18,8 @@ export const FILES = {
     /** TLS proxy (orchestrator.tls.enabled only): its config and public certificate, one mounted folder. */
     proxyConfig: "proxy/Caddyfile",
     proxyCertificate: "proxy/cert.pem",
+    backupDockerfile: "backup/Dockerfile",
+    backupScript: "backup/db_backup.py",
 } as const;
 
 /** Relative to the secrets folder (ServiceHostPaths.secrets). */
@@ -56,6 +58,7 @@ export const CONTAINER = {
     proxyCertificate: `${PROXY_CONFIG_DIR}/cert.pem`,
     proxyKeyDir: PROXY_KEY_DIR,
     proxyPrivateKey: `${PROXY_KEY_DIR}/key.pem`,
+    backupScript: "/opt/fraud/db_backup.py",
 } as const;
 
 /** The MLflow server's --static-prefix: its UI lives under this path, so one TLS port serves both UIs. */
@@ -78,6 +81,8 @@ export const SERVICE_NAMES = {
     mlflowAuthMigrate: "mlflow-auth-migrate",
     mlflow: "mlflow",
     proxy: "proxy",
+    dbRestore: "db-restore",
+    dbBackup: "db-backup",
 } as const;
 
 export const COMPOSE_PROJECT = "fraud-mlops";

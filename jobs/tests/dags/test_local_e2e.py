@@ -79,15 +79,13 @@ def raw_data(tmp_path_factory):
     return out
 
 
-def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
-    airflow_db, mlflow_server, raw_data, tmp_path, caplog, capfd, monkeypatch
-):
-    work = tmp_path / "work"
-    config = validate(
+def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-model") -> dict:
+    """The `local` mode's pipeline.json for this data, output folder and MLflow server."""
+    return validate(
         {
             "mode": "local",
             "schedule": None,
-            "retries": 0,
+            "retries": retries,
             "retryDelayMinutes": 1,
             "jobTimeoutMinutes": 15,
             "clusterTimeoutMinutes": 10,
@@ -112,9 +110,9 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
                 "validationFolds": 1,
                 "delaySweepDays": [1, 3, 7],
                 "experiment": EXPERIMENT,
-                "registeredModel": "fraud-dag-e2e-model",
+                "registeredModel": model,
             },
-            "mlflow": {"trackingUri": mlflow_server, "uiUrl": mlflow_server},
+            "mlflow": {"trackingUri": mlflow_uri, "uiUrl": mlflow_uri},
             "local": {
                 "sparkSubmit": str(JOBS_VENV / "spark-submit"),
                 "python": str(JOBS_VENV / "python"),
@@ -124,6 +122,13 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
             },
         }
     )
+
+
+def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
+    airflow_db, mlflow_server, raw_data, tmp_path, caplog, capfd, monkeypatch
+):
+    work = tmp_path / "work"
+    config = local_config(raw_data, work, mlflow_server)
     config_file = tmp_path / "pipeline.json"
     config_file.write_text(json.dumps(config))
     monkeypatch.setenv(CONFIG_ENV, str(config_file))

@@ -1,0 +1,156 @@
+"""Killed tasks in `local` mode: the clean and the train jobs get SIGKILL mid-run and Airflow retries them.
+
+dag.test() runs the tasks in this process, so the processes killed are the task's job: spark-submit and
+its Python driver (what dies when a worker or the VM loses a task). The outputs are compared with an
+undisturbed run of the same window on the same data.
+
+Opt-in (FRAUD_KILL_TESTS=1): two full pipeline runs plus two retry delays took 28 min on the shared
+2-core machine. Known defects, measured on 2026-11-27 (hence strict xfail: a fix makes it pass and fail):
+- train: killed right after `mlflow.register_model`, the retry registers a second version (versions 1 and
+  2 of the same window; the first run stays RUNNING): registration is not idempotent across attempts.
+- clean: the killed attempt leaves `<run>/.spark-staging-<uuid>/_temporary` under the cleaned output
+  (readers skip dot folders; the retried output equals the undisturbed one row for row).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import psutil
+import pytest
+from airflow.utils.cli import get_bagged_dag
+from fraud_pipeline_lib.config import CONFIG_ENV
+from test_local_e2e import JOBS_VENV, local_config, mlflow_server, raw_data  # noqa: F401 (fixtures)
+
+SUMMARY = r"""
+import hashlib, sys
+import pyarrow.dataset as ds
+table = ds.dataset(sys.argv[1], format="parquet", partitioning="hive").to_table()
+rows = sorted(map(repr, table.sort_by([(n, "ascending") for n in table.column_names]).to_pylist()))
+print(len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+"""
+
+
+def cleaned_summary(folder: Path) -> str:
+    """Row count and a hash of every cleaned row (order-free), read with the jobs' pyarrow."""
+    return subprocess.run(
+        [str(JOBS_VENV / "python"), "-c", SUMMARY, str(folder)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def leftovers(folder: Path) -> List[str]:
+    """Half-written traces: Spark's _temporary folders and in-progress files."""
+    names = (p for p in folder.rglob("*"))
+    return sorted(str(p) for p in names if p.name.startswith("_temporary") or p.name.endswith(".inprogress"))
+
+
+def model_versions(mlflow_uri: str, model: str) -> List[dict]:
+    query = urllib.parse.urlencode({"filter": f"name='{model}'"})
+    url = f"{mlflow_uri}/api/2.0/mlflow/model-versions/search?{query}"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.load(answer).get("model_versions", [])
+
+
+def champion(mlflow_uri: str, model: str) -> Optional[str]:
+    query = urllib.parse.urlencode({"name": model, "alias": "champion"})
+    url = f"{mlflow_uri}/api/2.0/mlflow/registered-models/alias?{query}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return json.load(answer)["model_version"]["version"]
+    except OSError:
+        return None
+
+
+class Killer(threading.Thread):
+    """SIGKILLs every process running `script` once `ready()` holds while it runs; records what it killed."""
+
+    def __init__(self, script: str, ready: Callable[[], bool]) -> None:
+        super().__init__(daemon=True)
+        self.script = script
+        self.ready = ready
+        self.killed: List[int] = []
+        self.stop = threading.Event()
+
+    def job_processes(self) -> List[psutil.Process]:
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            if any(self.script in part for part in process.info["cmdline"] or []):
+                found.append(process)
+        return found
+
+    def run(self) -> None:
+        while not self.stop.is_set() and not self.killed:
+            processes = self.job_processes()
+            if processes and self.ready():
+                for process in processes:
+                    try:
+                        os.kill(process.pid, signal.SIGKILL)
+                        self.killed.append(process.pid)
+                    except ProcessLookupError:
+                        pass
+            time.sleep(0.2)
+
+
+def run_pipeline(tmp_path: Path, monkeypatch, config: dict):
+    config_file = tmp_path / f"pipeline-{config['training']['registeredModel']}.json"
+    config_file.write_text(json.dumps(config))
+    monkeypatch.setenv(CONFIG_ENV, str(config_file))
+    run = get_bagged_dag(None, "fraud_pipeline").test()
+    return {ti.task_id: (ti.state, ti.try_number) for ti in run.get_task_instances()}
+
+
+@pytest.mark.skipif(
+    os.environ.get("FRAUD_KILL_TESTS") != "1", reason="opt-in: FRAUD_KILL_TESTS=1 (about 30 min)"
+)
+@pytest.mark.xfail(
+    strict=True, reason="retried train registers a second version; killed clean leaves staging"
+)
+def test_killed_clean_and_train_are_retried_to_the_undisturbed_result(
+    airflow_db,
+    mlflow_server,  # noqa: F811 (the imported fixture)
+    raw_data,  # noqa: F811 (the imported fixture)
+    tmp_path,
+    monkeypatch,
+):
+    calm_work, killed_work = tmp_path / "calm", tmp_path / "killed"
+    calm_config = local_config(raw_data, calm_work, mlflow_server, model="calm-model")
+    calm = run_pipeline(tmp_path, monkeypatch, calm_config)
+    assert {task: state for task, (state, _) in calm.items()} == dict.fromkeys(calm, "success"), calm
+
+    model = "killed-model"
+    config = local_config(raw_data, killed_work, mlflow_server, retries=1, model=model)
+    # clean: killed once Spark started writing the cleaned data; train: right after it registered the model.
+    clean_killer = Killer("clean_job.py", lambda: (killed_work / "cleaned").exists())
+    train_killer = Killer("train_job.py", lambda: bool(model_versions(mlflow_server, model)))
+    clean_killer.start()
+    train_killer.start()
+    try:
+        killed = run_pipeline(tmp_path, monkeypatch, config)
+    finally:
+        clean_killer.stop.set()
+        train_killer.stop.set()
+    print("killed run:", killed, "clean kills:", clean_killer.killed, "train kills:", train_killer.killed)
+    assert clean_killer.killed and train_killer.killed, "a job finished before it could be killed"
+    assert killed["clean"] == ("success", 2) and killed["train"] == ("success", 2), killed
+
+    calm_summary = cleaned_summary(calm_work / "cleaned")
+    killed_summary = cleaned_summary(killed_work / "cleaned")
+    print("cleaned rows and hash: undisturbed", calm_summary, "killed and retried", killed_summary)
+    assert killed_summary == calm_summary
+    versions = model_versions(mlflow_server, model)
+    print(
+        "registered versions after the retry:",
+        [(v["version"], v["run_id"], v.get("aliases")) for v in versions],
+    )
+    assert leftovers(killed_work) == []
+    assert len(versions) == 1, "the retried training registered another version"
+    assert champion(mlflow_server, model) == versions[0]["version"]
