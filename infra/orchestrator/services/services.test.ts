@@ -145,7 +145,8 @@ describe("orchestrator services: rendered files", () => {
         const script = migrate.command[1];
         assert.deepStrictEqual(migrate.command, ["python", script]);
         assert.strictEqual(script, CONTAINER.mlflowMigrateAuthDb);
-        assert.deepStrictEqual(migrate.depends_on, { postgres: { condition: "service_healthy" } });
+        // After the restore too: a migrated (non-empty) auth database would make a restore on a new VM refuse the set.
+        assert.deepStrictEqual(migrate.depends_on, { postgres: { condition: "service_healthy" }, "db-restore": { condition: "service_completed_successfully" } });
     });
 
     it("pins the MLflow server to the version of the jobs' clients", () => {
