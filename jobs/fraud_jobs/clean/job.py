@@ -46,7 +46,7 @@ def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFr
     """
     origin = epoch_seconds(epoch)
     previous = F.col(PREVIOUS)
-    marked = rules.mark_duplicates(parsed, rules.duplicate_keys(parsed))
+    marked = rules.mark_duplicate(parsed, rules.duplicate_keys(parsed))
     marked = rules.mark_unknown_customer(marked)
     marked = rules.mark_unknown_terminal(rules.with_terminal_id(marked))
     marked = rules.mark_terminal_out_of_range(marked, max_terminal_id)

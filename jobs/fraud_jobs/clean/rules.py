@@ -13,15 +13,10 @@ from typing import Optional
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-DROP_RULES = (
-    "malformed",
-    "duplicate",
-    "unknown_customer",
-    "unknown_terminal",
-    "terminal_out_of_range",
-    "non_positive_amount",
-)
-FIXES = ("midnight", "seconds")
+from fraud_jobs.common.cleaning_rules import DROP_RULES, FIXES
+
+__all__ = ["DROP_RULES", "FIXES"]  # the catalogue's names, used by the job, the report and the tests
+
 SECONDS_PER_DAY = 86400
 
 
@@ -53,7 +48,7 @@ def duplicate_keys(marked: DataFrame) -> DataFrame:
     )
 
 
-def mark_duplicates(marked: DataFrame, duplicates: DataFrame) -> DataFrame:
+def mark_duplicate(marked: DataFrame, duplicates: DataFrame) -> DataFrame:
     """Every copy of an id but the kept one; `duplicates` comes from duplicate_keys (small: broadcast)."""
     joined = marked.join(F.broadcast(duplicates), on="transaction_id", how="left")
     extra_copy = F.col("kept_row_key").isNotNull() & (F.col("row_key") != F.col("kept_row_key"))

@@ -12,40 +12,17 @@ from typing import Dict, Mapping, Tuple
 
 import numpy as np
 
+from fraud_jobs.common.cleaning_rules import DROPPED_TRANSACTIONS, REAL_COUNTS, RULE_NAMES
+
 from .simulator import DayRows
 
-# Order is the manifest order; it is also the order of the probability thresholds of one draw.
-DEFECT_NAMES = (
-    "malformed",
-    "duplicate",
-    "unknown_customer",
-    "unknown_terminal",
-    "terminal_out_of_range",
-    "non_positive_amount",
-    "midnight",
-    "seconds",
-)
+# The catalogue's order is the manifest order; it is also the order of the probability thresholds of one draw.
+DEFECT_NAMES = RULE_NAMES
 # Defects whose rows a correct cleaning drops; `midnight` and `seconds` rows are kept and fixed.
-DROPPED_DEFECTS = (
-    "malformed",
-    "unknown_customer",
-    "unknown_terminal",
-    "terminal_out_of_range",
-    "non_positive_amount",
-)
+DROPPED_DEFECTS = DROPPED_TRANSACTIONS
 
-# Full-dataset counts (shared/reference/dataset.md); malformed lines do not occur in the real data.
+# Rows of the full dataset (shared/reference/dataset.md); the per-rule counts are in the catalogue.
 REAL_ROWS = 1_879_794_138
-REAL_COUNTS = {
-    "malformed": 0,
-    "duplicate": 2_553,
-    "unknown_customer": 14_623,
-    "unknown_terminal": 40_312,
-    "terminal_out_of_range": 575_157,
-    "non_positive_amount": 35_260,
-    "midnight": 3_805,
-    "seconds": 14_444,
-}
 
 UNKNOWN_CUSTOMER_ID = -999999
 EMPTY_TERMINAL_SHARE = 13_060 / 40_312  # the rest is the text `Err`
