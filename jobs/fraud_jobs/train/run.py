@@ -28,10 +28,12 @@ from fraud_jobs.train.evaluation import (
 from fraud_jobs.train.metrics import MAX_FPR, average_precision
 from fraud_jobs.train.pipeline import (
     Hyperparameters,
+    above_ties,
     balanced_fraud_weight,
     build_pipeline,
     fraud_score,
     with_class_weight,
+    with_decision_threshold,
 )
 from fraud_jobs.train.protocol import KNOWN_COMPROMISED, Protocol, day_number, split, split_flagged
 
@@ -144,8 +146,10 @@ def _fit_with_threshold(features: DataFrame, protocol: Protocol, config: Trainin
     train, _ = split(features, protocol)
     model, weight = _fit(train, config)
     # Flagging strictly above the (1 - max_fpr) quantile of the legitimate scores flags max_fpr of them.
-    threshold = legit_score_quantile(score(model, train), 1.0 - config.max_fpr)
-    return _Fitted(model, threshold, weight, sum(validation) / len(validation))
+    threshold = above_ties(legit_score_quantile(score(model, train), 1.0 - config.max_fpr))
+    return _Fitted(
+        with_decision_threshold(model, threshold), threshold, weight, sum(validation) / len(validation)
+    )
 
 
 def importances(model: PipelineModel) -> Dict[str, float]:

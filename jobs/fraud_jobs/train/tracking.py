@@ -77,12 +77,19 @@ def log_training_run(
             render_plots(result.handbook, result.business, plots_dir)
             mlflow.log_artifacts(plots_dir, "plots")
         example = result.input_example
+        # The model's `prediction` is the decision at the tuned threshold (run.py sets it on the classifier);
+        # the score is probability[1] of the Spark flavour; pyfunc returns the decision.
         predictions = result.model.transform(spark.createDataFrame(example)).select("prediction").toPandas()
         mlflow.spark.log_model(
             result.model,
             "model",
             signature=infer_signature(example, predictions["prediction"]),
             input_example=example,
+            metadata={
+                "decision_threshold": result.metrics["business"]["threshold"],
+                "decision": "prediction = 1.0 when probability[1] > decision_threshold",
+                "score": "probability[1]",
+            },
         )
         outcome: Dict[str, Any] = {"run_id": run.info.run_id, "experiment": experiment}
         if register_name:

@@ -217,6 +217,8 @@ def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path,
     )
     predictions = model.predict(example)
     assert len(predictions) == len(example) and set(predictions) <= {0.0, 1.0}
+    # It decides at the tuned threshold, which it carries in its metadata.
+    assert model.metadata.metadata["decision_threshold"] == pytest.approx(metrics["business"]["threshold"])
 
 
 def test_bare_run_needs_no_mlflow(cleaned, tmp_path, capsys):
