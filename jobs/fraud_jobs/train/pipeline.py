@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Dict, Sequence, Union
 
-from pyspark.ml import Pipeline
+from pyspark.ml import Pipeline, PipelineModel
 from pyspark.ml.classification import GBTClassifier, LogisticRegression, RandomForestClassifier
 from pyspark.ml.feature import StandardScaler, VectorAssembler
 from pyspark.ml.functions import vector_to_array
@@ -93,3 +93,18 @@ def balanced_fraud_weight(train: DataFrame) -> float:
 def fraud_score() -> Column:
     """Probability of the fraud class, from the classifier's probability vector."""
     return vector_to_array(F.col("probability")).getItem(1)
+
+
+def above_ties(score: float) -> float:
+    """A threshold just above a score value (a quantile is one): rows scoring exactly that value are not
+    flagged, whether the rule is evaluated as `score > t` in SQL or by Spark ML's classifier (logistic
+    regression compares the margin with logit(t), which rounds differently at equality)."""
+    return min(score + max(abs(score) * 1e-9, 1e-15), 1.0)  # nothing scores above 1 anyway
+
+
+def with_decision_threshold(model: PipelineModel, threshold: float) -> PipelineModel:
+    """The fitted classifier's `prediction` becomes the decision at the tuned threshold, so the logged model
+    alerts exactly as the evaluation did: Spark predicts the class maximising probability / thresholds, and
+    thresholds [1 - t, t] give fraud exactly when the fraud probability is strictly above t."""
+    model.stages[-1].setThresholds([1.0 - threshold, threshold])
+    return model

@@ -59,10 +59,13 @@ class Protocol:
         return self.train_start - dt.timedelta(days=self.delay_days + max(WINDOW_DAYS))
 
 
-def split(features: DataFrame, protocol: Protocol) -> Tuple[DataFrame, DataFrame]:
-    """(train, test) with an `event_day` column; the test set without the cards already known as
-    compromised: any card with a fraud from the training start up to the test day minus the delay
-    (the book's known_defrauded_customers)."""
+KNOWN_COMPROMISED = "known_compromised"
+
+
+def split_flagged(features: DataFrame, protocol: Protocol) -> Tuple[DataFrame, DataFrame]:
+    """(train, test) with an `event_day` column; every test row carries `known_compromised`: its card had
+    a fraud from the training start up to the test day minus the delay (the book's
+    known_defrauded_customers), so the fraud was known when the row was scored."""
     with_day = features.withColumn("event_day", epoch_day())
     train_start, train_end = day_number(protocol.train_start), day_number(protocol.train_end)
     test_start, test_end = day_number(protocol.test_start), day_number(protocol.test_end)
@@ -79,10 +82,18 @@ def split(features: DataFrame, protocol: Protocol) -> Tuple[DataFrame, DataFrame
     test = (
         with_day.filter((F.col("event_day") >= test_start) & (F.col("event_day") < test_end))
         .join(first_known_fraud, "customer_id", "left")
-        .filter(
-            F.col("_first_known_fraud_day").isNull()
-            | (F.col("_first_known_fraud_day") >= F.col("event_day") - protocol.delay_days)
+        .withColumn(
+            KNOWN_COMPROMISED,
+            F.coalesce(
+                F.col("_first_known_fraud_day") < F.col("event_day") - protocol.delay_days, F.lit(False)
+            ),
         )
         .drop("_first_known_fraud_day")
     )
     return train, test
+
+
+def split(features: DataFrame, protocol: Protocol) -> Tuple[DataFrame, DataFrame]:
+    """The book's (train, test): the test set without the cards already known as compromised."""
+    train, test = split_flagged(features, protocol)
+    return train, test.filter(~F.col(KNOWN_COMPROMISED)).drop(KNOWN_COMPROMISED)

@@ -28,10 +28,24 @@ def run_params(
         "validation_folds": config.validation_folds,
         "max_fpr": config.max_fpr,
         "delay_sweep": ",".join(str(d) for d in config.delay_sweep),
+        "known_compromised_policy": config.business.known_compromised_policy,
+        "population_rows_per_day": config.business.population_rows_per_day or "unknown",
         "code_version": code_version,
     }
     params.update({"hp_" + key: value for key, value in config.hyperparameters.items()})
     return params
+
+
+def numeric_metrics(metrics: Dict[str, Any], prefix: str = "") -> Dict[str, float]:
+    """MLflow metrics: the numbers and verdicts, nested objects flattened (business_fnr,
+    business_delay_sweep_1_fnr, ...); nulls (an unknown volume) and lists are left to metrics.json."""
+    flat: Dict[str, float] = {}
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            flat.update(numeric_metrics(value, prefix + key + "_"))
+        elif isinstance(value, (bool, int, float)):
+            flat[prefix + key] = float(value)
+    return flat
 
 
 def log_training_run(
@@ -52,22 +66,30 @@ def log_training_run(
     mlflow.set_experiment(experiment)
     with mlflow.start_run() as run:
         mlflow.log_params(params)
-        mlflow.log_metrics({key: float(value) for key, value in result.metrics.items()})
+        mlflow.log_metrics(numeric_metrics(result.metrics))
+        for step, day in enumerate(result.metrics["business"]["per_day"]):
+            mlflow.log_metrics({"business_day_fnr": day["fnr"], "business_day_fpr": day["fpr"]}, step=step)
         mlflow.log_dict(result.metrics, "metrics.json")
         mlflow.log_dict(result.importances, "feature_importances.json")
         if quality_report is not None:
             mlflow.log_dict(quality_report, "data_quality/clean_report.json")
-        scored = result.test_scored
         with tempfile.TemporaryDirectory() as plots_dir:
-            render_plots(scored["tx_fraud"], scored["score"], result.metrics["threshold"], plots_dir)
+            render_plots(result.handbook, result.business, plots_dir)
             mlflow.log_artifacts(plots_dir, "plots")
         example = result.input_example
+        # The model's `prediction` is the decision at the tuned threshold (run.py sets it on the classifier);
+        # the score is probability[1] of the Spark flavour; pyfunc returns the decision.
         predictions = result.model.transform(spark.createDataFrame(example)).select("prediction").toPandas()
         mlflow.spark.log_model(
             result.model,
             "model",
             signature=infer_signature(example, predictions["prediction"]),
             input_example=example,
+            metadata={
+                "decision_threshold": result.metrics["business"]["threshold"],
+                "decision": "prediction = 1.0 when probability[1] > decision_threshold",
+                "score": "probability[1]",
+            },
         )
         outcome: Dict[str, Any] = {"run_id": run.info.run_id, "experiment": experiment}
         if register_name:

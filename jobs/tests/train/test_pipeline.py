@@ -7,11 +7,13 @@ from pyspark.sql import functions as F
 
 from fraud_jobs.train.pipeline import (
     WEIGHT_COLUMN,
+    above_ties,
     balanced_fraud_weight,
     build_pipeline,
     fraud_score,
     hyperparameters_for,
     with_class_weight,
+    with_decision_threshold,
 )
 
 FEATURES = ["a", "b"]
@@ -66,3 +68,23 @@ def test_fitted_pipeline_round_trips_through_mlflow_spark(tiny, tmp_path, model)
 
     assert scores(loaded) == scores(fitted)
     assert len({round(s, 6) for s in scores(fitted)}) > 1
+
+
+# The tiny set gives the forest no score between 0 and 1 where the decision would differ from 0.5.
+@pytest.mark.parametrize("model", ["logistic_regression"])
+def test_logged_model_decides_at_the_tuned_threshold(tiny, tmp_path, model):
+    import mlflow.spark
+
+    params = hyperparameters_for(model, {"maxIter": 5} if model != "random_forest" else {"numTrees": 3})
+    fitted = build_pipeline(model, params, FEATURES).fit(with_class_weight(tiny, 2.0))
+    scores = [r.s for r in fitted.transform(tiny).select(fraud_score().alias("s")).collect()]
+    # A score value (the rows at it are not flagged) where Spark's default decision at 0.5 would differ.
+    threshold = next(
+        above_ties(s)
+        for s in sorted(set(scores))
+        if s < 0.99 and any((x > 0.5) != (x > above_ties(s)) for x in scores)
+    )
+    mlflow.spark.save_model(with_decision_threshold(fitted, threshold), str(tmp_path / "model"))
+    loaded = mlflow.spark.load_model(str(tmp_path / "model"))
+    rows = loaded.transform(tiny).select(fraud_score().alias("s"), "prediction").collect()
+    assert [r.prediction for r in rows] == [1.0 if r.s > threshold else 0.0 for r in rows]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pyspark.sql.types import IntegerType, LongType, StructField, StructType, TimestampType
 
-from fraud_jobs.train.protocol import Protocol, split
+from fraud_jobs.train.protocol import KNOWN_COMPROMISED, Protocol, split, split_flagged
 
 START = dt.date(2018, 7, 25)
 COLUMNS = StructType(
@@ -61,3 +61,18 @@ def test_known_compromised_cards_leave_the_test_days_they_are_known_on(spark):
     train, test = split(spark.createDataFrame(rows, COLUMNS), Protocol(START))
     assert sorted(r.transaction_id for r in train.collect()) == [1, 2]
     assert sorted(r.transaction_id for r in test.collect()) == [5, 6, 7]
+
+
+def test_flagged_split_keeps_every_test_row_and_marks_the_known_cards(spark):
+    def at(day_offset):
+        return dt.datetime.combine(START, dt.time(12)) + dt.timedelta(days=day_offset)
+
+    rows = [
+        (1, at(3), 11, 1),  # card 11 defrauded in training
+        (2, at(14), 11, 0),  # known
+        (3, at(14), 12, 0),  # never defrauded
+        (4, at(15), 12, 1),
+    ]
+    _, test = split_flagged(spark.createDataFrame(rows, COLUMNS), Protocol(START))
+    got = {r.transaction_id: r[KNOWN_COMPROMISED] for r in test.collect()}
+    assert got == {2: True, 3: False, 4: False}

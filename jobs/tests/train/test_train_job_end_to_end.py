@@ -139,9 +139,35 @@ def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path,
         "fpr_delay_1d",
         "fnr_delay_7d",
         "fpr_delay_7d",
+        "handbook_excluded_rows",
     ):
         assert key in metrics, key
     assert 0.5 < metrics["auc_roc"] <= 1.0
+    business = metrics["business"]
+    for key in (
+        "rows",
+        "fnr",
+        "fpr",
+        "threshold",
+        "monthly_damage",
+        "alerts_per_day",
+        "volume_scale",
+        "meets_fnr_target",
+        "meets_fpr_target",
+        "meets_damage_target",
+        "fnr_at_fpr_5pct",
+        "fpr_at_fnr_2pct",
+    ):
+        assert key in business, key
+    # The business view counts every test transaction; the handbook view drops the known cards' rows.
+    assert business["rows"] == metrics["test_transactions"] + metrics["handbook_excluded_rows"]
+    assert metrics["handbook_excluded_rows"] > 0
+    # Damage is scaled from the sample to the real volume (default: the course data's rows per day).
+    assert business["volume_scale"] == pytest.approx(1_566_495 / business["sample_rows_per_day"])
+    assert business["monthly_damage"] == pytest.approx(
+        business["sample_monthly_damage"] * business["volume_scale"]
+    )
+    assert set(business["delay_sweep"]) == {"1", "7"}
 
     client = MlflowClient(mlflow_server)
     first = client.get_model_version_by_alias(MODEL_NAME, "champion")
@@ -152,6 +178,7 @@ def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path,
     assert run.data.params["delay_days"] == "7" and run.data.params["model"] == "logistic_regression"
     assert run.data.params["hp_maxIter"] == "20" and run.data.params["code_version"]
     assert run.data.tags["registry_promoted"] == "True"
+    assert run.data.metrics["business_fnr"] == pytest.approx(business["fnr"])
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
     artifacts |= {
         a.path for folder in ("plots", "data_quality") for a in client.list_artifacts(run.info.run_id, folder)
@@ -160,6 +187,8 @@ def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path,
         "plots/roc_curve.png",
         "plots/precision_recall_curve.png",
         "plots/confusion_matrix.png",
+        "plots/operating_curve.png",
+        "plots/per_day_rates.png",
         "data_quality/clean_report.json",
         "feature_importances.json",
         "model",
@@ -191,11 +220,20 @@ def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path,
     )
     predictions = model.predict(example)
     assert len(predictions) == len(example) and set(predictions) <= {0.0, 1.0}
+    # It decides at the tuned threshold, which it carries in its metadata.
+    assert model.metadata.metadata["decision_threshold"] == pytest.approx(metrics["business"]["threshold"])
 
 
-def test_bare_run_needs_no_mlflow(cleaned, tmp_path):
-    assert train_main(train_args(cleaned, tmp_path / "m.json", "--delay-sweep", "7")) == 0
-    assert "fnr_delay_7d" in json.loads((tmp_path / "m.json").read_text())
+def test_bare_run_needs_no_mlflow(cleaned, tmp_path, capsys):
+    unknown_volume = ["--population-rows-per-day", "unknown", "--known-compromised-policy", "scored"]
+    assert train_main(train_args(cleaned, tmp_path / "m.json", "--delay-sweep", "7", *unknown_volume)) == 0
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert "fnr_delay_7d" in metrics
+    assert metrics["business"]["policy"] == "scored" and metrics["business"]["prevented_frauds"] == 0
+    # Unknown real volume: the damage target is not judged, neither in the file nor in the summary.
+    assert metrics["business"]["meets_damage_target"] is None and metrics["meets_damage_target"] is None
+    printed = capsys.readouterr().out
+    assert "Handbook view" in printed and "Business view" in printed and "not judged" in printed
 
 
 @pytest.mark.parametrize(
@@ -210,6 +248,8 @@ def test_bare_run_needs_no_mlflow(cleaned, tmp_path):
         (["--input", "file:///nonexistent"], "--input file:///nonexistent is not a directory"),
         (["--train-days", "0"], "expected an integer >= 1"),
         (["--quality-report", "/nonexistent.json"], "--quality-report /nonexistent.json does not exist"),
+        (["--population-rows-per-day", "-5"], "expected 'unknown' or a positive number of rows"),
+        (["--known-compromised-policy", "ignore"], "invalid choice: 'ignore'"),
     ],
 )
 def test_bad_arguments_give_clear_errors(cleaned, tmp_path, capsys, args, message):
