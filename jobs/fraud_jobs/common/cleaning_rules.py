@@ -1,8 +1,9 @@
 """The catalogue of cleaning rules: one table from which the cleaning job's drop precedence and report, and
 the generator's defect list, manifest and default rates are derived.
 
-Adding a rule is one row here plus its mark/fix function in fraud_jobs/clean/rules.py (a test checks that
-every drop rule has one) and its injection in fraud_jobs/generate/defects.py.
+Adding a rule is one row here, its mark/fix function in fraud_jobs/clean/rules.py (a test checks that every
+rule has one) called in fraud_jobs/clean/job.py `mark_rows` (the functions take different inputs), and its
+injection in fraud_jobs/generate/defects.py.
 """
 
 from __future__ import annotations
