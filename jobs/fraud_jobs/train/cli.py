@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from fraud_jobs.common.cli_args import UsageError, date_arg, positive_int
 from fraud_jobs.common.storage import is_local, normalised, read_text, write_text
@@ -41,34 +41,32 @@ def _delays(text: str) -> Tuple[int, ...]:
     try:
         values = tuple(int(part) for part in text.split(","))
     except ValueError:
-        values = (-1,)
-    if any(value < 0 for value in values):
-        raise argparse.ArgumentTypeError(f"expected comma-separated days >= 0 such as 1,3,7, got {text!r}")
+        values = (0,)
+    # At least 1, like --delay-days (pipeline.schema.json): labels never arrive the same day.
+    if any(value < 1 for value in values):
+        raise argparse.ArgumentTypeError(f"expected comma-separated days >= 1 such as 1,3,7, got {text!r}")
     return values
 
 
-def _fraud_weight(text: str) -> Optional[float]:
-    if text == "balanced":
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected 'balanced' or a positive number, got {text!r}")
-    return value
+def _positive_or(word: str, what: str) -> Callable[[str], Optional[float]]:
+    """A parser of a positive number, or `word` (read as None)."""
+
+    def parse(text: str) -> Optional[float]:
+        if text == word:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = 0.0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected {word!r} or a positive {what}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _rows_per_day(text: str) -> Optional[float]:
-    if text == "unknown":
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected 'unknown' or a positive number of rows, got {text!r}")
-    return value
+_fraud_weight = _positive_or("balanced", "number")
+_rows_per_day = _positive_or("unknown", "number of rows")
 
 
 def _hyperparameter(text: str) -> Tuple[str, Any]:

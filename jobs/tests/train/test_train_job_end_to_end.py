@@ -250,6 +250,8 @@ def test_bare_run_needs_no_mlflow(cleaned, tmp_path, capsys):
         (["--quality-report", "/nonexistent.json"], "--quality-report /nonexistent.json does not exist"),
         (["--population-rows-per-day", "-5"], "expected 'unknown' or a positive number of rows"),
         (["--known-compromised-policy", "ignore"], "invalid choice: 'ignore'"),
+        (["--delay-days", "0"], "expected an integer >= 1"),
+        (["--delay-sweep", "0,3"], "expected comma-separated days >= 1"),
     ],
 )
 def test_bad_arguments_give_clear_errors(cleaned, tmp_path, capsys, args, message):
