@@ -57,6 +57,14 @@ class Rendered:
     def env_file(self, name: str) -> dict:
         return read_env_file(self.vm_file("secrets/" + name))
 
+    def host_file_of(self, service: dict, container_path: str) -> Path:
+        """The rendered VM file behind a container path, through the service's folder mounts."""
+        for volume in service.get("volumes", []):
+            host, container = volume.split(":")[:2]
+            if container_path.startswith(container.rstrip("/") + "/") and host.startswith(VM + "/"):
+                return self.vm_file(host[len(VM) + 1 :] + container_path[len(container.rstrip("/")) :])
+        raise AssertionError("no mount of {} in {}".format(container_path, service.get("volumes")))
+
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> Rendered:
@@ -251,7 +259,7 @@ class MlflowServer:
         self.command = command
         self.workers = int(command[command.index("--workers") + 1])
         mlflow_env = rendered.env_file("mlflow.env")
-        auth_ini = rendered.vm_file("secrets/mlflow-auth.ini").read_text()
+        auth_ini = rendered.host_file_of(service, service["environment"]["MLFLOW_AUTH_CONFIG_PATH"]).read_text()
         database_line = next(line for line in auth_ini.splitlines() if line.startswith("database_uri = "))
         self.auth_database_uri = postgres.local_uri(database_line[len("database_uri = ") :].replace("%%", "%"))
         local_ini = workdir / "mlflow-auth.ini"
