@@ -171,20 +171,11 @@ def test_bad_arguments_fail_before_airflow_is_called():
         text=True,
     )
     assert bad.returncode == 2 and "--run-prefix" in bad.stderr
-    conf = subprocess.run(
-        [sys.executable, SCRIPT, "--dag", "d", "--run-prefix", "p", "--airflow", "/nonexistent", "--logs-dir", "/tmp"],
-        input="{not json",
-        capture_output=True,
-        text=True,
-    )
-    assert conf.returncode == 2 and "not JSON" in conf.stderr
-    listed = subprocess.run(
-        [sys.executable, SCRIPT, "--dag", "d", "--run-prefix", "p", "--airflow", "/nonexistent", "--logs-dir", "/tmp"],
-        input='["trainDays", 7]',
-        capture_output=True,
-        text=True,
-    )
-    assert listed.returncode == 2 and "must be a JSON object" in listed.stderr
+    args = [sys.executable, SCRIPT, "--dag", "d", "--run-prefix", "p"]
+    args += ["--airflow", "/nonexistent", "--logs-dir", "/tmp"]
+    for conf, message in (("{not json", "not JSON"), ('["trainDays", 7]', "must be a JSON object")):
+        refused = subprocess.run(args, input=conf, capture_output=True, text=True)
+        assert refused.returncode == 2 and message in refused.stderr, (conf, refused.stderr)
 
 
 def test_choose_run_and_masking_rules():

@@ -98,18 +98,22 @@ def s3_credentials(rendered, s3_endpoint):
         "AWS_SECRET_ACCESS_KEY": env["AWS_SECRET_ACCESS_KEY"],
         "AWS_DEFAULT_REGION": "us-east-1",
     }
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=creds["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
-    )
     bucket = rendered.services["mlflow"]["command"][
         rendered.services["mlflow"]["command"].index("--artifacts-destination") + 1
     ].split("/")[2]
-    client.create_bucket(Bucket=bucket)
+    s3_client(s3_endpoint, creds).create_bucket(Bucket=bucket)
     return creds
+
+
+def s3_client(endpoint: str, credentials: dict):
+    """A client of the local S3 server with the given static key."""
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
 
 
 class PostgresCluster:

@@ -8,11 +8,10 @@ import urllib.error
 import urllib.request
 from base64 import b64encode
 
-import boto3
 import mlflow
 import psutil
 import pytest
-from conftest import SCRIPT
+from conftest import SCRIPT, s3_client
 from mlflow import MlflowClient
 from mlflow.server.auth.client import AuthServiceClient
 
@@ -107,13 +106,7 @@ def test_mlflow_as_on_the_vm(
     assert client.get_experiment(experiment_id).artifact_location.startswith("mlflow-artifacts:")
     destination = server.command[server.command.index("--artifacts-destination") + 1]
     bucket, prefix = destination[len("s3://") :].split("/", 1)
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=s3_credentials["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=s3_credentials["AWS_SECRET_ACCESS_KEY"],
-    )
+    s3 = s3_client(s3_endpoint, s3_credentials)
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix + "/").get("Contents", [])]
     assert any(key.endswith("/model/rf.txt") for key in keys), keys
 
@@ -268,13 +261,7 @@ def test_restore_guards(rendered, postgres_factory, s3_endpoint, s3_credentials)
     fresh = postgres_factory("fresh")
     prefix_args = rendered.services["db-restore"]["entrypoint"]
     bucket = prefix_args[prefix_args.index("--bucket") + 1]
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=s3_credentials["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=s3_credentials["AWS_SECRET_ACCESS_KEY"],
-    )
+    s3 = s3_client(s3_endpoint, s3_credentials)
     for item in s3.list_objects_v2(Bucket=bucket, Prefix="backups/").get("Contents", []):
         s3.delete_object(Bucket=bucket, Key=item["Key"])
 
