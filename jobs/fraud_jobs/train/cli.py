@@ -6,18 +6,19 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from fraud_jobs.common.cli_args import UsageError, date_arg, positive_int
 from fraud_jobs.common.storage import is_local, normalised, read_text, write_text
+from fraud_jobs.train.champion import GateRule, Gates
 from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
 from fraud_jobs.train.credentials import CredentialsError, load_mlflow_credentials
 from fraud_jobs.train.evaluation import BLOCKED, POLICIES, REAL_ROWS_PER_DAY, BusinessSettings
 from fraud_jobs.train.metrics import MAX_FNR, MAX_FPR, MAX_MONTHLY_DAMAGE
 from fraud_jobs.train.pipeline import MODELS, hyperparameters_for
 from fraud_jobs.train.protocol import Protocol
-from fraud_jobs.train.registry import Gates
 from fraud_jobs.train.run import DELAY_SWEEP_DAYS, TrainingConfig
 
 DEFAULT_EXPERIMENT = "fraud-detection"
@@ -67,6 +68,35 @@ def _positive_or(word: str, what: str) -> Callable[[str], Optional[float]]:
 
 _fraud_weight = _positive_or("balanced", "number")
 _rows_per_day = _positive_or("unknown", "number of rows")
+
+
+def _open_fraction(text: str) -> float:
+    value = _fraction(text)
+    if value in (0.0, 1.0):
+        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, got {text!r}")
+    return value
+
+
+def _ap_gain(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 2.0
+    if not -1.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a gain in average precision in [-1, 1), got {text!r}")
+    return value
+
+
+# An MLflow tag, quoted in search filters; Airflow run ids fit (manual__2026-11-27T08:00:00+00:00).
+_KEY = re.compile(r"[A-Za-z0-9_.:+-]{1,250}")
+
+
+def _idempotency_key(text: str) -> str:
+    if not _KEY.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"expected 1-250 characters among letters, digits and _ . : + - (an Airflow run id), got {text!r}"
+        )
+    return text
 
 
 def _hyperparameter(text: str) -> Tuple[str, Any]:
@@ -142,6 +172,38 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--gate-min-auc-roc", type=_fraction, default=Gates().min_auc_roc)
     p.add_argument("--gate-min-average-precision", type=_fraction, default=Gates().min_average_precision)
+    # The champion gate (champion.py): the champion scored on this run's test window, compared per day.
+    rule = GateRule()
+    p.add_argument(
+        "--gate-confidence",
+        type=_open_fraction,
+        default=rule.confidence,
+        help="confidence of the paired bootstrap's one-sided bounds (default %(default)s)",
+    )
+    p.add_argument(
+        "--gate-min-ap-gain",
+        type=_ap_gain,
+        default=rule.min_ap_gain,
+        help="the mean daily average-precision gain's lower bound must exceed this (default %(default)s)",
+    )
+    p.add_argument(
+        "--gate-min-days",
+        type=positive_int,
+        default=rule.min_days,
+        help="test days with both classes needed to compare average precision (default %(default)s)",
+    )
+    p.add_argument("--gate-resamples", type=positive_int, default=rule.resamples, help="bootstrap resamples")
+    p.add_argument(
+        "--gate-replace-unloadable-champion",
+        action="store_true",
+        help="promote over a champion that cannot be scored on the test window (default: keep it)",
+    )
+    p.add_argument(
+        "--idempotency-key",
+        type=_idempotency_key,
+        help="one key per pipeline run (the Airflow run id): a retried attempt finds the work an earlier "
+        "attempt finished and registers nothing again (needs --mlflow-uri)",
+    )
     return p
 
 
@@ -156,6 +218,10 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
     if args.mlflow_credentials and not args.mlflow_uri:
         raise UsageError(
             f"--mlflow-credentials {args.mlflow_credentials} needs --mlflow-uri (they log in to that server)"
+        )
+    if args.idempotency_key and not args.mlflow_uri:
+        raise UsageError(
+            f"--idempotency-key {args.idempotency_key} needs --mlflow-uri (earlier attempts are found there)"
         )
     credentials = args.mlflow_credentials
     if credentials and is_local(credentials) and not os.path.isfile(normalised(credentials)):
@@ -265,38 +331,85 @@ def main(argv: Optional[List[str]] = None) -> int:
     from fraud_jobs.common.schemas import CLEANED_SCHEMA
     from fraud_jobs.common.spark import build_spark_session
     from fraud_jobs.train.code_version import code_version
-    from fraud_jobs.train.registry import Gates
     from fraud_jobs.train.run import run_training
-    from fraud_jobs.train.tracking import log_training_run, run_params
+    from fraud_jobs.train.tracking import NOT_COMPARED, Registration, log_training_run, run_params
 
     spark = build_spark_session("fraud-train", extra_conf=TRAINING_SPARK_CONF)
     try:
         # Before the long training: a bad credentials file fails the job at once, not after the fit.
         if args.mlflow_credentials:
             load_mlflow_credentials(spark, args.mlflow_credentials)
+        if args.idempotency_key and _finished_earlier(spark, args):
+            return 0
         quality_report = read_quality_report(spark, args.quality_report) if args.quality_report else None
         cleaned = spark.read.schema(CLEANED_SCHEMA).parquet(args.input)
         result = run_training(cleaned, config)
     except (UsageError, CredentialsError, ValueError) as error:
         arg_parser.error(str(error))
-    write_text(spark, args.metrics_out, json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
     print(summary_text(result.metrics))
+    metrics = dict(result.metrics, champion_comparison=NOT_COMPARED)
     if args.mlflow_uri:
-        gates = Gates(args.gate_min_auc_roc, args.gate_min_average_precision)
+        registration = None
+        if args.register:
+            rule = GateRule(
+                confidence=args.gate_confidence,
+                min_ap_gain=args.gate_min_ap_gain,
+                min_days=args.gate_min_days,
+                resamples=args.gate_resamples,
+                replace_unloadable=args.gate_replace_unloadable_champion,
+            )
+            registration = Registration(
+                args.register, Gates(args.gate_min_auc_roc, args.gate_min_average_precision), rule
+            )
         params = run_params(config, result.fraud_weight, code_version(), args.input)
         logging.getLogger(__name__).info("logging the run to MLflow at %s", args.mlflow_uri)
         outcome = log_training_run(
-            spark, result, params, args.mlflow_uri, args.experiment, quality_report, args.register, gates
+            spark,
+            result,
+            params,
+            args.mlflow_uri,
+            args.experiment,
+            quality_report,
+            registration,
+            args.idempotency_key,
         )
         print("MLflow run {} in experiment {!r}".format(outcome["run_id"], outcome["experiment"]))
         if "registry" in outcome:
-            decision = outcome["registry"]
-            print(
-                "registered {} version {}: {}".format(
-                    decision["model_name"], decision["version"], decision["reason"]
-                )
-            )
+            metrics["champion_comparison"] = outcome["champion_comparison"]
+            _print_registry(outcome["registry"])
+    # Written once everything is decided: the file also holds the champion comparison.
+    write_text(spark, args.metrics_out, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     return 0
+
+
+def _print_registry(decision: Dict[str, Any]) -> None:
+    print(
+        "registered {} version {}: {}".format(decision["model_name"], decision["version"], decision["reason"])
+    )
+
+
+def _finished_earlier(spark, args: argparse.Namespace) -> bool:
+    """A retried attempt: when an earlier one with this key finished (registered), rewrite its metrics file
+    and stop; runs of killed attempts are marked FAILED."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    from fraud_jobs.train.registry import earlier_attempt
+    from fraud_jobs.train.tracking import earlier_metrics
+
+    mlflow.set_tracking_uri(args.mlflow_uri)
+    earlier = earlier_attempt(MlflowClient(), args.experiment, args.register, args.idempotency_key)
+    if earlier is None:
+        return False
+    print(
+        "an earlier attempt with --idempotency-key {} finished: MLflow run {}; nothing trained or registered "
+        "again".format(args.idempotency_key, earlier["run_id"])
+    )
+    if "registry" in earlier:
+        _print_registry(earlier["registry"])
+    metrics = earlier_metrics(earlier)
+    write_text(spark, args.metrics_out, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    return True
 
 
 if __name__ == "__main__":

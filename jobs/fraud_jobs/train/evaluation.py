@@ -60,21 +60,33 @@ def score_histogram(scored: DataFrame, policy: str = SCORED) -> m.ScoreHistogram
     become `prevented_frauds` and their legitimate rows are left out."""
     blocked = _blocked(policy)
     fraud = F.col("tx_fraud") == 1
-    p = F.least(F.greatest(F.col(SCORE), F.lit(_CLAMP)), F.lit(1.0 - _CLAMP))
-    bin_key = F.when(blocked, F.lit(None)).otherwise(F.floor((F.log(p) - F.log1p(-p)) * LOGIT_BINS_PER_UNIT))
-    rows = (
-        scored.filter(~blocked | fraud)
-        .groupBy(bin_key.alias("bin"))
-        .agg(
-            F.sum(F.when(fraud, 1).otherwise(0)).alias("frauds"),
-            F.sum(F.when(fraud, 0).otherwise(1)).alias("legit"),
-            F.sum(F.when(fraud, F.col("tx_amount")).otherwise(0.0)).alias("fraud_amount"),
-            F.min(SCORE).alias("low_score"),
-        )
-        .collect()
-    )
+    bin_key = F.when(blocked, F.lit(None)).otherwise(_score_bin())
+    rows = scored.filter(~blocked | fraud).groupBy(bin_key.alias("bin")).agg(*_bin_sums()).collect()
     prevented = [r for r in rows if r["bin"] is None]
-    ranked = sorted((r for r in rows if r["bin"] is not None), key=lambda r: -r["bin"])
+    return _histogram(
+        [r for r in rows if r["bin"] is not None],
+        prevented_frauds=int(prevented[0]["frauds"]) if prevented else 0,
+        prevented_amount=float(prevented[0]["fraud_amount"]) if prevented else 0.0,
+    )
+
+
+def _score_bin() -> Column:
+    p = F.least(F.greatest(F.col(SCORE), F.lit(_CLAMP)), F.lit(1.0 - _CLAMP))
+    return F.floor((F.log(p) - F.log1p(-p)) * LOGIT_BINS_PER_UNIT)
+
+
+def _bin_sums() -> List[Column]:
+    fraud = F.col("tx_fraud") == 1
+    return [
+        F.sum(F.when(fraud, 1).otherwise(0)).alias("frauds"),
+        F.sum(F.when(fraud, 0).otherwise(1)).alias("legit"),
+        F.sum(F.when(fraud, F.col("tx_amount")).otherwise(0.0)).alias("fraud_amount"),
+        F.min(SCORE).alias("low_score"),
+    ]
+
+
+def _histogram(rows: List[Any], prevented_frauds: int = 0, prevented_amount: float = 0.0) -> m.ScoreHistogram:
+    ranked = sorted(rows, key=lambda r: -r["bin"])
 
     def column(name: str, dtype: str) -> np.ndarray:
         return np.array([r[name] for r in ranked], dtype=dtype)
@@ -84,9 +96,24 @@ def score_histogram(scored: DataFrame, policy: str = SCORED) -> m.ScoreHistogram
         legit=column("legit", "int64"),
         fraud_amount=column("fraud_amount", "float64"),
         low_score=column("low_score", "float64"),
-        prevented_frauds=int(prevented[0]["frauds"]) if prevented else 0,
-        prevented_amount=float(prevented[0]["fraud_amount"]) if prevented else 0.0,
+        prevented_frauds=prevented_frauds,
+        prevented_amount=prevented_amount,
     )
+
+
+def daily_average_precision(scored: DataFrame) -> Dict[int, Optional[float]]:
+    """Average precision of each day's rows (same logit bins as `score_histogram`, one groupBy in Spark);
+    None for a day without both classes, where it is undefined."""
+    rows = scored.groupBy("event_day", _score_bin().alias("bin")).agg(*_bin_sums()).collect()
+    by_day: Dict[int, List[Any]] = {}
+    for row in rows:
+        by_day.setdefault(row["event_day"], []).append(row)
+    result: Dict[int, Optional[float]] = {}
+    for day, day_rows in sorted(by_day.items()):
+        histogram = _histogram(day_rows)
+        both_classes = histogram.frauds.sum() > 0 and histogram.legit.sum() > 0
+        result[day] = m.average_precision(histogram) if both_classes else None
+    return result
 
 
 def daily_counts(scored: DataFrame, threshold: float, policy: str = SCORED) -> List[Dict[str, Any]]:

@@ -63,6 +63,8 @@ class TrainingResult:
     fraud_weight: float
     input_example: pd.DataFrame
     importances: Dict[str, float] = field(default_factory=dict)
+    # The test rows with their features and `known_compromised` (lazy: the champion gate scores them).
+    test_window: Optional[DataFrame] = None
 
 
 @dataclass
@@ -206,6 +208,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         metrics[key] = business_metrics[key]
     _, test = split(features, protocol)
     example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
+    test_window = split_flagged(features, protocol)[1]
     features.unpersist()
     sweep: Dict[str, Dict[str, Any]] = {}
     for delay in config.delay_sweep:
@@ -231,4 +234,5 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         fraud_weight=fitted.fraud_weight,
         input_example=example,
         importances=importances(fitted.model),
+        test_window=test_window,
     )

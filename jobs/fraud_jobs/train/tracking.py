@@ -5,11 +5,26 @@ Artifacts go through the tracking server (`mlflow-artifacts:`), so the driver ne
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+from fraud_jobs.train.champion import GateRule, Gates, run_gate
 from fraud_jobs.train.plots import render_plots
-from fraud_jobs.train.registry import Gates, register_and_decide
+from fraud_jobs.train.registry import IDEMPOTENCY_TAG, register, tag_value
 from fraud_jobs.train.run import TrainingConfig, TrainingResult
+
+COMPARISON_ARTIFACT = "champion_comparison.json"
+# The metrics file's champion_comparison when the run registers nothing.
+NOT_COMPARED: Dict[str, Any] = {"status": "not compared: no --register", "promoted": None}
+
+
+@dataclass(frozen=True)
+class Registration:
+    """--register NAME and the champion gate's settings."""
+
+    name: str
+    gates: Gates = Gates()
+    rule: GateRule = GateRule()
 
 
 def run_params(
@@ -55,8 +70,8 @@ def log_training_run(
     tracking_uri: str,
     experiment: str,
     quality_report: Optional[Dict[str, Any]],
-    register_name: Optional[str],
-    gates: Gates,
+    registration: Optional[Registration],
+    idempotency_key: Optional[str] = None,
 ) -> Dict[str, Any]:
     import mlflow
     import mlflow.spark
@@ -64,7 +79,7 @@ def log_training_run(
 
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_experiment(experiment)
-    with mlflow.start_run() as run:
+    with mlflow.start_run(tags={IDEMPOTENCY_TAG: idempotency_key} if idempotency_key else None) as run:
         mlflow.log_params(params)
         mlflow.log_metrics(numeric_metrics(result.metrics))
         for step, day in enumerate(result.metrics["business"]["per_day"]):
@@ -92,9 +107,48 @@ def log_training_run(
             },
         )
         outcome: Dict[str, Any] = {"run_id": run.info.run_id, "experiment": experiment}
-        if register_name:
-            decision = register_and_decide(run.info.run_id, register_name, result.metrics, gates)
-            mlflow.set_tags({"registry_" + key: str(value) for key, value in decision.items()})
-            mlflow.log_dict(decision, "registry_decision.json")
-            outcome["registry"] = decision
+        if registration is not None:
+            _register(run.info.run_id, result, registration, idempotency_key, outcome)
     return outcome
+
+
+def _register(
+    run_id: str,
+    result: TrainingResult,
+    registration: Registration,
+    idempotency_key: Optional[str],
+    outcome: Dict[str, Any],
+) -> None:
+    """The champion gate, its decision and comparison on the run, then the version and its aliases."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    decision = run_gate(registration.name, result, registration.gates, registration.rule)
+    mlflow.log_dict(decision.comparison, COMPARISON_ARTIFACT)
+    mlflow.set_tags(
+        {
+            "champion_gate_status": decision.comparison["status"],
+            "champion_gate_promoted": str(decision.promote),
+            "champion_gate_compared_with": decision.comparison["champion_version"] or "",
+            "champion_gate_reasons": tag_value(decision.reason),
+        }
+    )
+    registered = register(MlflowClient(), run_id, registration.name, decision, idempotency_key)
+    mlflow.set_tags({"registry_" + key: tag_value(str(value)) for key, value in registered.items()})
+    mlflow.log_dict(registered, "registry_decision.json")
+    outcome["registry"] = registered
+    outcome["champion_comparison"] = decision.comparison
+
+
+def earlier_metrics(earlier: Dict[str, Any]) -> Dict[str, Any]:
+    """The metrics file of an earlier attempt (`registry.earlier_attempt`'s answer), from its run."""
+    import mlflow
+
+    run_id = earlier["run_id"]
+    metrics = mlflow.artifacts.load_dict(f"runs:/{run_id}/metrics.json")
+    metrics["champion_comparison"] = (
+        mlflow.artifacts.load_dict(f"runs:/{run_id}/{COMPARISON_ARTIFACT}")
+        if "registry" in earlier
+        else NOT_COMPARED
+    )
+    return metrics
