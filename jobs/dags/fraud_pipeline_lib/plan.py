@@ -66,6 +66,8 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         "--experiment", training["experiment"],
         "--register", training["registeredModel"],
         "--quality-report", clean_report,
+        # A retried train attempt finds the run's finished work by this key instead of registering again.
+        "--idempotency-key", run_id,
     ]  # fmt: skip
     if "credentialsUri" in config["mlflow"]:
         # A location, not the secret: the job reads the file with the cluster's own storage access.

@@ -322,7 +322,8 @@ def registered_model(client, name: str):
 def current_champion(client, name: str) -> Optional[str]:
     """The version the champion alias points to; None without the model or the alias."""
     model = registered_model(client, name)
-    return model.aliases.get(CHAMPION) if model is not None else None
+    version = model.aliases.get(CHAMPION) if model is not None else None
+    return None if version is None else str(version)  # an int from some stores, a string from others
 
 
 def load_champion(client, name: str, columns: Sequence[str]):

@@ -28,6 +28,7 @@ def test_every_output_goes_under_the_run_key():
     assert train["--register"] == config["training"]["registeredModel"]
     assert train["--quality-report"] == clean["--report"]
     assert train["--mlflow-uri"] == config["mlflow"]["trackingUri"]
+    assert train["--idempotency-key"] == RUN_ID  # one registration per DAG run, whatever the retries
     # The windows the job adds before trainStart come from pipeline.json, as the config check counted them.
     assert train["--validation-folds"] == str(config["training"]["validationFolds"])
     assert train["--delay-sweep"] == ",".join(map(str, config["training"]["delaySweepDays"]))
