@@ -1,5 +1,5 @@
 """Registration across retried attempts (one pipeline run = one idempotency key), on a real MLflow store
-(SQLite): a killed attempt's unfinished run is marked FAILED; a version registered by a killed attempt is
+(the file store: the cluster's mlflow-skinny has no SQL drivers): a killed attempt's unfinished run is marked FAILED; a version registered by a killed attempt is
 found by the retry, which finishes its aliases instead of registering again."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ EXPERIMENT = "train"
 @pytest.fixture
 def client(tmp_path):
     previous = mlflow.get_tracking_uri()
-    uri = "sqlite:///{}".format(tmp_path / "mlflow.db")
+    uri = (tmp_path / "mlruns").as_uri()
     mlflow.set_tracking_uri(uri)
     client = MlflowClient(uri)
     client.create_experiment(EXPERIMENT, artifact_location=(tmp_path / "artifacts").as_uri())

@@ -269,3 +269,127 @@ def test_window_outside_the_data_names_the_option(cleaned, tmp_path, capsys):
     with pytest.raises(SystemExit):
         train_main(args)
     assert "choose --train-start between" in capsys.readouterr().err
+
+
+def registry_args(server: str, model: str):
+    # Any quality passes the absolute gates: these tests are about the champion comparison.
+    gates = ["--gate-min-auc-roc", "0", "--gate-min-average-precision", "0"]
+    return [
+        "--mlflow-uri",
+        server,
+        "--experiment",
+        EXPERIMENT,
+        "--register",
+        model,
+        *gates,
+        "--delay-sweep",
+        "7",
+    ]
+
+
+def test_champion_gate_scores_the_champion_on_the_same_test_window(cleaned, mlflow_server, tmp_path):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    model = "fraud-gate"
+    client = MlflowClient(mlflow_server)
+    assert train_main(train_args(cleaned, tmp_path / "first.json", *registry_args(mlflow_server, model))) == 0
+    first = json.loads((tmp_path / "first.json").read_text())
+    assert first["champion_comparison"]["status"] == "no champion yet"
+    assert first["champion_comparison"]["promoted"] is True
+
+    # A worse model: an L1 penalty so strong that every coefficient is 0, one score for every row.
+    worse = ["--hyperparameter", "regParam=1.0", "--hyperparameter", "elasticNetParam=1.0"]
+    args = train_args(cleaned, tmp_path / "second.json", *registry_args(mlflow_server, model), *worse)
+    assert train_main(args) == 0
+    second = json.loads((tmp_path / "second.json").read_text())
+    comparison = second["champion_comparison"]
+    print("second run's reasons:", comparison["reasons"])
+    assert comparison["status"] == "compared" and comparison["champion_version"] == "1"
+    assert comparison["promoted"] is False
+    assert any(
+        r.startswith("average precision not better than champion version 1") for r in comparison["reasons"]
+    )
+    assert client.get_model_version_by_alias(model, "champion").version == "1"
+    assert client.get_model_version_by_alias(model, "challenger").version == "2"
+    # The champion was scored on this run's exact test window at its own threshold (from its metadata):
+    # the same windows as the first run, so it reproduces the first run's business figures.
+    assert comparison["champion_threshold"] == pytest.approx(first["business"]["threshold"])
+    assert comparison["metrics"]["fnr"]["champion"] == pytest.approx(first["business"]["fnr"])
+    assert comparison["metrics"]["fpr"]["champion"] == pytest.approx(first["business"]["fpr"])
+    days = [day["day"] for day in second["business"]["per_day"]]
+    assert [day["day"] for day in comparison["per_day"]] == days and len(days) == 7
+    for paired, own in zip(comparison["per_day"], second["business"]["per_day"]):
+        assert paired["champion"]["frauds"] == paired["challenger"]["frauds"]
+        assert paired["challenger"]["fnr"] == pytest.approx(own["fnr"])
+        assert paired["challenger"]["fpr"] == pytest.approx(own["fpr"])
+    # Logged on the run (tags and the JSON artifact) and on the model version.
+    version = client.get_model_version(model, "2")
+    assert version.tags["promotion_promoted"] == "False"
+    assert version.tags["promotion_reason"].startswith(comparison["reasons"][0][:50])
+    run = client.get_run(version.run_id)
+    assert run.data.tags["champion_gate_status"] == "compared"
+    assert run.data.tags["champion_gate_promoted"] == "False"
+    assert run.data.tags["champion_gate_compared_with"] == "1"
+    mlflow.set_tracking_uri(mlflow_server)
+    assert mlflow.artifacts.load_dict(f"runs:/{version.run_id}/champion_comparison.json") == comparison
+
+    # A champion that cannot be loaded (a version without a model) is reported and kept.
+    experiment = client.get_experiment_by_name(EXPERIMENT).experiment_id
+    empty_run = client.create_run(experiment).info.run_id
+    client.set_terminated(empty_run)
+    broken = mlflow.register_model(f"runs:/{empty_run}/model", model).version
+    client.set_registered_model_alias(model, "champion", broken)
+    assert train_main(train_args(cleaned, tmp_path / "third.json", *registry_args(mlflow_server, model))) == 0
+    third = json.loads((tmp_path / "third.json").read_text())["champion_comparison"]
+    assert third["status"] == "champion unloadable" and third["promoted"] is False
+    (reason,) = third["reasons"]
+    assert reason.startswith(f"champion version {broken} cannot be scored on this test window (load error: ")
+    assert reason.endswith("kept; --gate-replace-unloadable-champion replaces it")
+    assert client.get_model_version_by_alias(model, "champion").version == str(broken)
+
+
+def test_a_killed_then_retried_training_registers_one_version(cleaned, mlflow_server, tmp_path, capsys):
+    from mlflow.tracking import MlflowClient
+
+    model, key = "fraud-retry", "manual__2026-11-27T09:00:00+00:00"
+    args = train_args(
+        cleaned, tmp_path / "m.json", *registry_args(mlflow_server, model), "--idempotency-key", key
+    )
+    client = MlflowClient(mlflow_server)
+    experiment = client.get_experiment_by_name(EXPERIMENT) or client.get_experiment(
+        client.create_experiment(EXPERIMENT)
+    )
+    by_key = f"tags.fraud_idempotency_key = '{key}'"
+    bin_dir = os.path.dirname(sys.executable)
+    entrypoint = os.path.join(os.path.dirname(__file__), "..", "..", "entrypoints", "train_job.py")
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    with open(tmp_path / "killed.log", "w") as log:
+        job = subprocess.Popen(
+            [os.path.join(bin_dir, "spark-submit"), "--master", "local[2]", entrypoint, *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        # SIGKILL once its MLflow run exists: training done, logging under way.
+        while not client.search_runs([experiment.experiment_id], by_key):
+            assert job.poll() is None, "the job ended before it could be killed: see killed.log"
+            time.sleep(0.2)
+        os.killpg(job.pid, signal.SIGKILL)
+        job.wait()
+
+    assert train_main(args) == 0  # the retry, as Airflow runs it
+    versions = client.search_model_versions(f"name='{model}'")
+    assert len(versions) == 1 and versions[0].tags["fraud_idempotency_key"] == key
+    runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id], by_key)}
+    assert sorted(r.info.status for r in runs.values()) == ["FAILED", "FINISHED"]
+    assert runs[versions[0].run_id].info.status == "FINISHED"
+    assert client.get_model_version_by_alias(model, "champion").version == versions[0].version
+
+    capsys.readouterr()
+    (tmp_path / "m.json").unlink()
+    assert train_main(args) == 0  # another retry once the work is done: nothing trained or registered
+    assert "an earlier attempt with --idempotency-key" in capsys.readouterr().out
+    assert len(client.search_model_versions(f"name='{model}'")) == 1
+    assert json.loads((tmp_path / "m.json").read_text())["champion_comparison"]["status"] == "no champion yet"
