@@ -177,3 +177,44 @@ def test_daily_average_precision_matches_the_exact_computation_per_day(spark):
         rows_of_day = scored[scored["event_day"] == day]
         exact = m.average_precision(m.histogram_of(rows_of_day["tx_fraud"], rows_of_day["score"]))
         assert per_day[day] == pytest.approx(exact, abs=1e-4)
+
+
+def test_a_champion_needing_columns_the_window_lacks_is_unloadable(spark, tmp_path):
+    import mlflow
+    import mlflow.spark
+    from mlflow.tracking import MlflowClient
+    from pyspark.ml import Pipeline
+    from pyspark.ml.classification import LogisticRegression
+    from pyspark.ml.feature import VectorAssembler
+
+    from fraud_jobs.train.champion import load_champion
+
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri((tmp_path / "mlruns").as_uri())
+    try:
+        client = MlflowClient()
+        rows = pd.DataFrame({"old_feature": [0.0, 1.0, 0.2, 0.9], "tx_fraud": [0, 1, 0, 1]})
+        fitted = Pipeline(
+            stages=[
+                VectorAssembler(inputCols=["old_feature"], outputCol="features"),
+                LogisticRegression(labelCol="tx_fraud", maxIter=5),
+            ]
+        ).fit(spark.createDataFrame(rows))
+        for metadata in (None, {"decision_threshold": 0.4}):
+            with mlflow.start_run():
+                mlflow.spark.log_model(fitted, "model", registered_model_name="old", metadata=metadata)
+        client.set_registered_model_alias("old", "champion", "1")
+        found, model = load_champion(client, "old", ["old_feature", "tx_fraud"])
+        assert (found.status, found.problem, model) == (
+            "champion unloadable",
+            "its model has no decision_threshold metadata",
+            None,
+        )
+        client.set_registered_model_alias("old", "champion", "2")
+        found, model = load_champion(client, "old", ["amount", "tx_fraud"])
+        assert found.problem == "feature columns differ: the test window has no old_feature" and model is None
+        found, model = load_champion(client, "old", ["old_feature", "tx_fraud"])
+        assert (found.status, found.version, found.threshold) == ("compared", "2", 0.4) and model is not None
+        assert load_champion(client, "absent", [])[0].status == "no champion yet"
+    finally:
+        mlflow.set_tracking_uri(previous)

@@ -1,6 +1,7 @@
 """Registration across retried attempts (one pipeline run = one idempotency key), on a real MLflow store
-(the file store: the cluster's mlflow-skinny has no SQL drivers): a killed attempt's unfinished run is marked FAILED; a version registered by a killed attempt is
-found by the retry, which finishes its aliases instead of registering again."""
+(the file store: the cluster's mlflow-skinny has no SQL drivers): a killed attempt's unfinished run is
+marked FAILED; a version registered by a killed attempt is found by the retry, which finishes its aliases
+instead of registering again."""
 
 from __future__ import annotations
 

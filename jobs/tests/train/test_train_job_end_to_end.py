@@ -366,7 +366,11 @@ def test_a_killed_then_retried_training_registers_one_version(cleaned, mlflow_se
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
     with open(tmp_path / "killed.log", "w") as log:
         job = subprocess.Popen(
-            [os.path.join(bin_dir, "spark-submit"), "--master", "local[2]", entrypoint, *args],
+            [
+                os.path.join(bin_dir, "spark-submit"),
+                *("--master", "local[2]", "--conf", "spark.sql.shuffle.partitions=4"),
+                *(entrypoint, *args),
+            ],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
