@@ -32,16 +32,19 @@ def rule_shares_per_file(report: Mapping[str, Any], out_dir: str) -> str:
     read = np.array([max(entry["rows_read"], 1) for entry in files], dtype=float)
     shares = PER_MILLION * counts / read[:, None] if len(files) else np.zeros((0, len(rules)))
     figure, axes = plt.subplots(figsize=(1.2 * len(rules) + 3, 0.35 * len(files) + 2))
-    image = axes.imshow(np.log10(1 + shares), aspect="auto", cmap="Reds")
+    shade = np.log10(1 + shares)
+    image = axes.imshow(shade, aspect="auto", cmap="Reds")
     axes.set_xticks(range(len(rules)))
     labels = [f"{rule}\n({'fix' if rule in FIXES else 'drop'})" for rule in rules]
     axes.set_xticklabels(labels, rotation=30, ha="right")
     axes.set_yticks(range(len(files)))
     axes.set_yticklabels([entry["file"] for entry in files])
     if len(files) <= 60:  # labels stay legible up to a few dozen files (the real data has 40)
+        dark = image.norm(shade) > 0.6  # white labels on the darkest cells
         for (row, column), count in np.ndenumerate(counts):
-            axes.text(column, row, str(count), ha="center", va="center", fontsize=7)
-    figure.colorbar(image, ax=axes, label="log10(1 + rows per million read)")
+            color = "white" if dark[row, column] else "black"
+            axes.text(column, row, str(count), ha="center", va="center", fontsize=7, color=color)
+    figure.colorbar(image, ax=axes, label="log10(1 + rows per\nmillion read)")
     axes.set_title("Rows per rule and input file (label: count)")
     return _save(figure, out_dir, "rule_counts_per_file.png")
 
