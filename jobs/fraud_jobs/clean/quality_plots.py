@@ -50,16 +50,18 @@ def rule_shares_per_file(report: Mapping[str, Any], out_dir: str) -> str:
 
 
 def column_distributions(report: Mapping[str, Any], out_dir: str) -> str:
-    """The approximate CDF (percentiles 0..100) of every numeric cleaned column, one panel each."""
+    """The approximate CDF (percentiles 0..100) of each column that has one (QUANTILE_COLUMNS)."""
     numeric = {name: stats for name, stats in report["cleaned"]["columns"].items() if stats.get("cdf")}
     panels = max(len(numeric), 1)
     cols = min(panels, 4)
     rows = (panels + cols - 1) // cols
-    figure, grid = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
+    figure, grid = plt.subplots(rows, cols, figsize=(5 * cols, 3.5 * rows), squeeze=False)
     levels = np.linspace(0, 100, 101)
     for axes, (name, stats) in zip(grid.flat, numeric.items()):
         axes.plot(stats["cdf"], levels)
-        axes.set(title=name, xlabel="value", ylabel="percentile")
+        if stats["cdf"][0] > 0:  # amounts span 4 orders of magnitude; the fraud tail would squash the rest
+            axes.set_xscale("log")
+        axes.set(title=f"{name} (p50 {stats['quantiles']['p50']})", xlabel="value", ylabel="percentile")
         axes.grid(alpha=0.3)
     for axes in list(grid.flat)[len(numeric) :]:
         axes.axis("off")
