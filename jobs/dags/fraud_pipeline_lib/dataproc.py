@@ -5,8 +5,9 @@ on, billed), deletion of whatever the run created (even when creation half-faile
 cluster is really gone.
 
 Authentication: the `yandexcloud_default` connection carries no key, so the SDK uses the VM's service account.
-No secret goes into a job's spec (args, properties): anyone with dataproc.viewer can read it. The training job
-reads its MLflow login from a file in the code bucket (--mlflow-credentials) as the cluster's service account.
+No secret goes into a job's spec (args, properties): anyone with dataproc.viewer can read it. The training and
+cleaning jobs read their MLflow login from a file in the code bucket (--mlflow-credentials) as the cluster's
+service account.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@ from typing import Any, Dict, List
 
 from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
 
+# The cleaning job's data-quality runs get an experiment of their own, named after the training one, so the
+# training runs stay comparable among themselves (jobs/fraud_jobs/clean/README.md, "Data-quality report").
+QUALITY_EXPERIMENT_SUFFIX = "-data-quality"
+
 
 class ParamError(ValueError):
     def __init__(self, param: str, problem: str, fix: str) -> None:
@@ -69,9 +73,14 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         # A retried train attempt finds the run's finished work by this key instead of registering again.
         "--idempotency-key", run_id,
     ]  # fmt: skip
+    mlflow_login: List[str] = []
     if "credentialsUri" in config["mlflow"]:
         # A location, not the secret: the job reads the file with the cluster's own storage access.
-        train_args += ["--mlflow-credentials", config["mlflow"]["credentialsUri"]]
+        mlflow_login = ["--mlflow-credentials", config["mlflow"]["credentialsUri"]]
+    train_args += mlflow_login
+    quality_experiment = training["experiment"] + QUALITY_EXPERIMENT_SUFFIX
+    clean_args += ["--mlflow-uri", config["mlflow"]["trackingUri"], "--experiment", quality_experiment]
+    clean_args += mlflow_login
     return {
         "run_key": key,
         "cluster_name": cluster_name(run_id),

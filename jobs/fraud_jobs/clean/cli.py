@@ -8,10 +8,13 @@ import sys
 import time
 from typing import List, Optional
 
+from fraud_jobs.clean import quality_run
 from fraud_jobs.clean.job import DEFAULT_EPOCH, DEFAULT_MAX_TERMINAL_ID, run_cleaning
+from fraud_jobs.clean.quality_mlflow import TrackingError
 from fraud_jobs.clean.report import build_report, report_json, summary_text
 from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int
 from fraud_jobs.common.storage import hadoop_path, is_local, normalised, write_text
+from fraud_jobs.train.credentials import CredentialsError
 
 INPUT_HINT = "pass the directory holding the raw .txt files"
 
@@ -41,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
         "--epoch", type=date_arg, default=DEFAULT_EPOCH, help="origin of tx_time_seconds (YYYY-MM-DD)"
     )
     p.add_argument("--max-terminal-id", type=non_negative_int, default=DEFAULT_MAX_TERMINAL_ID)
+    quality_run.add_arguments(p)
     return p
 
 
@@ -62,6 +66,7 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
                 f"--{option} {location} is inside --input {args.input}: the next run would read it as "
                 "input; choose a location outside it"
             )
+    quality_run.validate(args)
     return args
 
 
@@ -91,13 +96,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         spark.conf.set(key, value)
     try:
         check_input(spark, args.input)
-    except UsageError as error:
+        quality_run.check_before_cleaning(spark, args)
+    except (UsageError, CredentialsError, TrackingError) as error:
         arg_parser.error(str(error))
     counts = run_cleaning(spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id)
     report = build_report(counts, time.monotonic() - started)
     write_text(spark, args.report, report_json(report))
     print(summary_text(report))
-    return 0
+    # After the data and the cleaning report: a failure to log to MLflow cannot lose them.
+    return quality_run.report_quality(spark, args, report)
 
 
 if __name__ == "__main__":

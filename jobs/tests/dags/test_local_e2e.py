@@ -152,6 +152,10 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
     assert len(list((work / "reports").glob("*/metrics.json"))) == 1
     found = mlflow_link.latest_run(mlflow_server, EXPERIMENT, int(started * 1000))
     assert found is not None and found["info"]["status"] == "FINISHED"
+    # The cleaning job's data-quality report: next to its report, and as a run of its own experiment.
+    assert len(list((work / "reports").glob("*/clean_report.quality.json"))) == 1
+    quality = mlflow_link.latest_run(mlflow_server, EXPERIMENT + "-data-quality", int(started * 1000))
+    assert quality is not None and quality["info"]["status"] == "FINISHED"
     # Operator logs go through Airflow's structlog to stdout; plain loggers reach caplog.
     logs = capfd.readouterr().out + caplog.text
     assert "Spark driver output: this task log" in logs

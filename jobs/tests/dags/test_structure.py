@@ -177,13 +177,15 @@ def test_no_mlflow_login_in_job_specs_only_its_location_in_cloud_modes(mode, mon
         specs.append(json.dumps(properties))
     for value in MLFLOW_LOGIN.values():
         assert not any(value in spec for spec in specs), f"the MLflow login reached a {mode} job spec"
-    if mode == "local":
-        assert "--mlflow-credentials" not in train_args  # spark-submit on this host inherits the environment
-        return
-    uri = config["mlflow"]["credentialsUri"]
-    assert uri.startswith("s3a://") and uri.endswith("/secrets/mlflow-client.json")
-    assert train_args[train_args.index("--mlflow-credentials") + 1] == uri
-    assert train_args[train_args.index("--mlflow-uri") + 1] == config["mlflow"]["trackingUri"]
+    # Both jobs log to MLflow: training, and the cleaning job's data-quality report.
+    for args in (plan["clean_args"], train_args):
+        assert args[args.index("--mlflow-uri") + 1] == config["mlflow"]["trackingUri"]
+        if mode == "local":
+            assert "--mlflow-credentials" not in args  # spark-submit on this host inherits the environment
+            continue
+        uri = config["mlflow"]["credentialsUri"]
+        assert uri.startswith("s3a://") and uri.endswith("/secrets/mlflow-client.json")
+        assert args[args.index("--mlflow-credentials") + 1] == uri
 
 
 def test_a_cloud_config_without_the_credentials_location_names_the_field():
