@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, List
 
 from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
+from fraud_pipeline_lib.scoring_plan import scoring_args
 
 
 class ParamError(ValueError):
@@ -76,4 +77,5 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         "clean_output": clean_output,
         "clean_args": clean_args,
         "train_args": train_args,
+        **scoring_args(config, params, clean_output, reports),
     }
