@@ -42,8 +42,8 @@ def validate(args: argparse.Namespace) -> None:
 
 def summary_text(report: Dict[str, Any]) -> str:
     lines = [
-        "scored {rows_scored:,} transactions of {days} day(s) with {model_name} version {model_version} "
-        "(threshold {threshold:.6f}) -> {output}".format(days=len(report["per_day"]), **report)
+        "scored {rows_scored:,} transactions of {day_count} day(s) with {model_name} version {model_version} "
+        "(threshold {threshold:.6f}) -> {output}".format(day_count=len(report["per_day"]), **report)
     ]
     lines += ["  {day}: {rows:,} rows, {alerts:,} alerts".format(**day) for day in report["per_day"]]
     return "\n".join(lines)
