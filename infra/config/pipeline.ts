@@ -2,6 +2,7 @@
 import { RawConfig, Section } from "./reader";
 import { parsePipelineRun, PipelineRunConfig } from "./pipeline-run";
 import { parsePipelineDag, PipelineDagConfig } from "./pipeline-dag";
+import { parsePipelineScoring, PipelineScoringConfig } from "./pipeline-scoring";
 
 /**
  * persistent: one long-lived Data Proc cluster declared here;
@@ -11,13 +12,13 @@ import { parsePipelineDag, PipelineDagConfig } from "./pipeline-dag";
 export const PIPELINE_MODES = ["persistent", "ephemeral", "local"] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
-export interface PipelineConfig extends PipelineRunConfig, PipelineDagConfig {
+export interface PipelineConfig extends PipelineRunConfig, PipelineDagConfig, PipelineScoringConfig {
     readonly mode: PipelineMode;
 }
 
 export function parsePipeline(config: RawConfig): PipelineConfig {
     const section = Section.of(config, "pipeline");
-    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent"), ...parsePipelineRun(section), ...parsePipelineDag(section) };
+    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent"), ...parsePipelineRun(section), ...parsePipelineDag(section), ...parsePipelineScoring(section) };
     section.finish();
     return pipeline;
 }

@@ -108,6 +108,18 @@ export class Section {
         return parsed;
     }
 
+    /** A number (YAML number or numeric string) that `problem` accepts (it returns undefined for a good value). */
+    number(field: string, fallback: number, problem: (value: number) => string | undefined): number {
+        const value = this.value(field);
+        if (value === undefined) return fallback;
+        const parsed = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+        if (typeof parsed !== "number" || !Number.isFinite(parsed)) {
+            return this.fail(field, `must be a number (got ${JSON.stringify(value)})`, String(fallback));
+        }
+        const refused = problem(parsed);
+        return refused === undefined ? parsed : this.fail(field, `${refused} (got ${parsed})`, String(fallback));
+    }
+
     boolean(field: string, fallback: boolean): boolean {
         const value = this.value(field);
         if (value === undefined) return fallback;

@@ -26,7 +26,7 @@ export const YARN_ASSUMPTIONS = {
 /** One executor per two vCPUs: leaves room for the driver's container on a host without idling one. */
 const VCPU_PER_SLOT = 2;
 /** The training driver takes two slots: it collects the scored test window as pandas through Arrow. */
-export const DRIVER_SLOTS = { clean: 1, train: 2 } as const;
+export const DRIVER_SLOTS = { clean: 1, train: 2, score: 1, monitor: 1 } as const;
 export type PipelineJob = keyof typeof DRIVER_SLOTS;
 export type JobSparkProperties = Readonly<Record<PipelineJob, Readonly<Record<string, string>>>>;
 
@@ -80,8 +80,8 @@ function jobProperties(slots: YarnSlots, job: PipelineJob): Record<string, strin
     };
 }
 
-/** Spark properties of the cleaning and training jobs for the configured data hosts. */
+/** Spark properties of the pipeline's jobs (cleaning, training, scoring, monitoring) for the configured data hosts. */
 export function jobSparkProperties(data: SubclusterConfig): JobSparkProperties {
     const slots = yarnSlots(data);
-    return { clean: jobProperties(slots, "clean"), train: jobProperties(slots, "train") };
+    return { clean: jobProperties(slots, "clean"), train: jobProperties(slots, "train"), score: jobProperties(slots, "score"), monitor: jobProperties(slots, "monitor") };
 }

@@ -151,8 +151,15 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
             cleanPrefix: `s3a://${v.cleaned}/cleaned`,
             reportsPrefix: `s3a://${v.cleaned}/reports`,
             quarantinePrefix: `s3a://${v.cleaned}/quarantine`,
+            scoresPrefix: `s3a://${v.cleaned}/scores`,
         },
-        jobs: { cleanJob: `${code}/entrypoints/clean_job.py`, trainJob: `${code}/entrypoints/train_job.py`, pyFiles: [`${code}/fraud_jobs.zip`] },
+        jobs: {
+            cleanJob: `${code}/entrypoints/clean_job.py`,
+            trainJob: `${code}/entrypoints/train_job.py`,
+            scoreJob: `${code}/entrypoints/score_job.py`,
+            monitorJob: `${code}/entrypoints/monitor_job.py`,
+            pyFiles: [`${code}/fraud_jobs.zip`],
+        },
         training: {
             model: pipeline.model,
             trainStart: window.trainStart,
@@ -164,6 +171,8 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
             experiment: pipeline.experiment,
             registeredModel: pipeline.registeredModel,
         },
+        scoring: pipeline.scoring,
+        monitoring: pipeline.monitoring,
         mlflow: {
             trackingUri: `http://${v.internalIp}:${args.ports.mlflow}`,
             uiUrl: uiEndpoints(args.access, v.publicIp, args.ports).mlflowUrl.replace(/\/$/, ""),

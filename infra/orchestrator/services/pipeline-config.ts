@@ -7,6 +7,7 @@ import { DataprocClusterSpec } from "../../dataproc/spec";
 import { JobSparkProperties } from "../../dataproc/sizing";
 import { PipelineMode } from "../../config/pipeline";
 import { TRAIN_MODELS } from "../../config/pipeline-dag";
+import { PipelineScoringConfig } from "../../config/pipeline-scoring";
 import { contractErrors, PIPELINE_SCHEMA_FILE } from "../../config/pipeline-contract";
 
 // The cluster spec is the Data Proc component's contract (infra/dataproc/spec.ts); re-exported for the renderers' users.
@@ -27,9 +28,10 @@ export interface PipelineConfigInput {
     readonly clusterTimeoutMinutes: number;
     readonly dagRunTimeoutMinutes: number;
     /** Data locations: s3a:// URIs for the cloud modes, absolute paths for local. Each run writes under <prefix>/<run key>/. */
-    readonly data: { readonly rawPrefix: string; readonly cleanPrefix: string; readonly reportsPrefix: string; readonly quarantinePrefix: string };
+    /** scoresPrefix: one dataset shared by every run (partitioned by tx_date), not a per-run folder. */
+    readonly data: { readonly rawPrefix: string; readonly cleanPrefix: string; readonly reportsPrefix: string; readonly quarantinePrefix: string; readonly scoresPrefix: string };
     /** Spark entry files and the fraud_jobs package zip (--py-files), as deployed to the code bucket. */
-    readonly jobs: { readonly cleanJob: string; readonly trainJob: string; readonly pyFiles: readonly string[] };
+    readonly jobs: { readonly cleanJob: string; readonly trainJob: string; readonly scoreJob: string; readonly monitorJob: string; readonly pyFiles: readonly string[] };
     readonly training: {
         readonly model: (typeof TRAIN_MODELS)[number];
         readonly trainStart: string;
@@ -42,6 +44,9 @@ export interface PipelineConfigInput {
         readonly experiment: string;
         readonly registeredModel: string;
     };
+    /** Scoring with the champion and monitoring of the scored days (fraud-mlops:pipeline.scoring / .monitoring). */
+    readonly scoring: PipelineScoringConfig["scoring"];
+    readonly monitoring: PipelineScoringConfig["monitoring"];
     /**
      * trackingUri: what the jobs log to; uiUrl: what task logs link to (may differ: private vs public address).
      * credentialsUri (cloud modes only): JSON {username, password} the training driver reads with the cluster

@@ -1,4 +1,5 @@
-"""The `fraud_pipeline` DAG: plan -> clean -> train (registration and champion gate) -> MLflow run link.
+"""The `fraud_pipeline` DAG: plan -> clean -> train (registration and champion gate) -> score (champion) ->
+monitor -> MLflow run link -> check_monitoring (fails on a drift or outcome breach).
 
 The mode of the rendered pipeline.json decides where Spark runs:
   persistent  Data Proc jobs on the Pulumi-managed cluster;
@@ -18,6 +19,7 @@ from airflow.sdk import DAG, Param, TriggerRule
 
 from fraud_pipeline_lib import mlflow_link
 from fraud_pipeline_lib.config import RUN_WINDOW, location_pointer, schema_at
+from fraud_pipeline_lib.monitoring_check import monitoring_check_task
 from fraud_pipeline_lib.plan import plan_run
 
 DAG_ID = "fraud_pipeline"
@@ -61,6 +63,8 @@ class PipelineJob:
 PIPELINE_JOBS = (
     PipelineJob("clean", "fraud-clean", "cleanJob", "clean_args"),
     PipelineJob("train", "fraud-train", "trainJob", "train_args"),
+    PipelineJob("score", "fraud-score", "scoreJob", "score_args"),
+    PipelineJob("monitor", "fraud-monitor", "monitorJob", "monitor_args"),
 )
 
 
@@ -177,6 +181,7 @@ def build_dag(config: Dict[str, Any]) -> DAG:
                 "experiment": config["training"]["experiment"],
             },
         )
+        check = monitoring_check_task(config)
         if mode == "ephemeral":
             from fraud_pipeline_lib.dataproc import DeleteRunClusterOperator, verify_cluster_gone
 
@@ -202,10 +207,10 @@ def build_dag(config: Dict[str, Any]) -> DAG:
                 python_callable=_fail_if_any_failed,
                 trigger_rule=TriggerRule.ONE_FAILED,
             )
-            _chain([plan, create, *jobs, report])
+            _chain([plan, create, *jobs, report, check])
             [create, *jobs, report] >> delete >> verify
-            [plan, create, *jobs, report, delete, verify] >> watcher
+            [plan, create, *jobs, report, check, delete, verify] >> watcher
         else:
             cluster_id = config["dataproc"]["clusterId"] if mode == "persistent" else None
-            _chain([plan, *_spark_tasks(config, plan, cluster_id), report])
+            _chain([plan, *_spark_tasks(config, plan, cluster_id), report, check])
     return dag

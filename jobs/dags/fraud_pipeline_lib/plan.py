@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, List
 
 from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
+from fraud_pipeline_lib.scoring_plan import scoring_args
 
 # The cleaning job's data-quality runs get an experiment of their own, named after the training one, so the
 # training runs stay comparable among themselves (jobs/fraud_jobs/clean/README.md, "Data-quality report").
@@ -87,4 +88,5 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         "clean_output": clean_output,
         "clean_args": clean_args,
         "train_args": train_args,
+        **scoring_args(config, params, clean_output, reports),
     }

@@ -15,6 +15,7 @@ from pyspark.sql import functions as F
 
 from fraud_jobs.features import FEATURE_COLUMNS, add_features
 from fraud_jobs.features.time_columns import epoch_day
+from fraud_jobs.monitor.reference import training_reference
 from fraud_jobs.train.evaluation import (
     SCORE,
     BusinessSettings,
@@ -65,6 +66,8 @@ class TrainingResult:
     importances: Dict[str, float] = field(default_factory=dict)
     # The test rows with their features and `known_compromised` (lazy: the champion gate scores them).
     test_window: Optional[DataFrame] = None
+    # Histograms of the inputs and the score on the training window: monitoring's drift reference.
+    reference: Dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,9 +209,10 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     # The targets are judged on the business view only (the handbook view drops most fraud on course data).
     for key in ("meets_fnr_target", "meets_fpr_target", "meets_damage_target"):
         metrics[key] = business_metrics[key]
-    _, test = split(features, protocol)
+    train, test = split(features, protocol)
     example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
     test_window = split_flagged(features, protocol)[1]
+    reference = training_reference(fitted.model, train)
     features.unpersist()
     sweep: Dict[str, Dict[str, Any]] = {}
     for delay in config.delay_sweep:
@@ -235,4 +239,5 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         input_example=example,
         importances=importances(fitted.model),
         test_window=test_window,
+        reference=reference,
     )

@@ -63,6 +63,16 @@ def numeric_metrics(metrics: Dict[str, Any], prefix: str = "") -> Dict[str, floa
     return flat
 
 
+def log_reference_histograms(reference: Dict[str, Any]) -> None:
+    """Monitoring's drift reference, inside the logged model's folder (it travels with every registered
+    version of it); called before registration."""
+    import mlflow
+
+    from fraud_jobs.monitor.reference import REFERENCE_ARTIFACT
+
+    mlflow.log_dict(reference, REFERENCE_ARTIFACT)
+
+
 def log_training_run(
     spark,
     result: TrainingResult,
@@ -106,6 +116,7 @@ def log_training_run(
                 "score": "probability[1]",
             },
         )
+        log_reference_histograms(result.reference)
         outcome: Dict[str, Any] = {"run_id": run.info.run_id, "experiment": experiment}
         if registration is not None:
             _register(run.info.run_id, result, registration, idempotency_key, outcome)

@@ -1,4 +1,5 @@
-"""`local` mode end to end with dag.test(): generated data -> clean -> train -> a run on a real MLflow server.
+"""`local` mode end to end with dag.test(): generated data -> clean -> train -> a run on a real MLflow server
+-> scoring with the champion -> monitoring -> the monitoring check.
 
 Spark and MLflow come from the jobs' venv (jobs/.venv, scripts/setup-python.sh); Airflow from this venv.
 """
@@ -21,6 +22,7 @@ from fraud_pipeline_lib.config import CONFIG_ENV, validate
 
 JOBS_VENV = REPO / "jobs" / ".venv" / "bin"
 EXPERIMENT = "fraud-dag-e2e"
+MONITORING_EXPERIMENT = "fraud-dag-e2e-monitoring"
 
 
 def free_port() -> int:
@@ -72,14 +74,19 @@ def raw_data(tmp_path_factory):
         [
             str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
             "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
-            "--days", "40", "--start", "2019-08-22",
+            "--days", "46", "--start", "2019-08-22",
         ],
         check=True,
     )  # fmt: skip
     return out
 
 
-def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-model") -> dict:
+# 46 days: 2019-08-22 .. 10-06. The 9 newest days are scored (each needs 37 days of history: from 08-22);
+# with labels 7 days late, 09-28 and 09-29 get realised outcomes.
+SCORED_DAYS = 9
+
+
+def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-model", max_psi=0.2) -> dict:
     """The `local` mode's pipeline.json for this data, output folder and MLflow server."""
     return validate(
         {
@@ -95,10 +102,13 @@ def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-
                 "cleanPrefix": str(work / "cleaned"),
                 "reportsPrefix": str(work / "reports"),
                 "quarantinePrefix": str(work / "quarantine"),
+                "scoresPrefix": str(work / "scores"),
             },
             "jobs": {
                 "cleanJob": str(REPO / "jobs" / "entrypoints" / "clean_job.py"),
                 "trainJob": str(REPO / "jobs" / "entrypoints" / "train_job.py"),
+                "scoreJob": str(REPO / "jobs" / "entrypoints" / "score_job.py"),
+                "monitorJob": str(REPO / "jobs" / "entrypoints" / "monitor_job.py"),
                 "pyFiles": [],
             },
             "training": {
@@ -112,6 +122,14 @@ def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-
                 "experiment": EXPERIMENT,
                 "registeredModel": model,
             },
+            "scoring": {"newestDays": SCORED_DAYS},
+            "monitoring": {
+                "experiment": MONITORING_EXPERIMENT,
+                "lookbackDays": 30,
+                "maxPsi": max_psi,
+                "maxFnr": None,
+                "maxFpr": None,
+            },
             "mlflow": {"trackingUri": mlflow_uri, "uiUrl": mlflow_uri},
             "local": {
                 "sparkSubmit": str(JOBS_VENV / "spark-submit"),
@@ -124,11 +142,12 @@ def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-
     )
 
 
-def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
+def test_local_mode_cleans_trains_scores_and_monitors(
     airflow_db, mlflow_server, raw_data, tmp_path, caplog, capfd, monkeypatch
 ):
     work = tmp_path / "work"
-    config = local_config(raw_data, work, mlflow_server)
+    # A PSI limit every day breaks: the dedicated check task must fail, and only it.
+    config = local_config(raw_data, work, mlflow_server, max_psi=1e-9)
     config_file = tmp_path / "pipeline.json"
     config_file.write_text(json.dumps(config))
     monkeypatch.setenv(CONFIG_ENV, str(config_file))
@@ -143,7 +162,10 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
         "plan": "success",
         "clean": "success",
         "train": "success",
+        "score": "success",
+        "monitor": "success",
         "report_mlflow_run": "success",
+        "check_monitoring": "failed",
     }, states
 
     reports = list((work / "reports").glob("*/clean_report.json"))
@@ -160,3 +182,16 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
     logs = capfd.readouterr().out + caplog.text
     assert "Spark driver output: this task log" in logs
     assert mlflow_link.run_link(mlflow_server, found) in logs
+
+    scored = json.loads(next((work / "reports").glob("*/score_report.json")).read_text())
+    assert scored["model_name"] == "fraud-dag-e2e-model" and scored["model_version"] == "1"
+    assert scored["days"][0] == "2019-09-28" and scored["days"][-1] == "2019-10-06"
+    assert scored["rows_scored"] > 0 and len(scored["per_day"]) == SCORED_DAYS
+    assert sorted(p.name for p in (work / "scores").glob("tx_date=*")) == [
+        f"tx_date={day}" for day in scored["days"]
+    ]
+    monitoring = json.loads(next((work / "reports").glob("*/monitoring_report.json")).read_text())
+    assert [d["day"] for d in monitoring["days"]] == scored["days"]
+    assert [d["day"] for d in monitoring["days"] if d["labels"]] == ["2019-09-28", "2019-09-29"]
+    assert monitoring["status"] == "breach" and monitoring["breaches"]
+    assert "PSI of" in logs and "MonitoringBreach" in logs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import rendered_config
 from fraud_pipeline_lib.plan import ParamError, cluster_name, plan_run
+from fraud_pipeline_lib.scoring_plan import VERDICT_TAG
 
 PARAMS = {
     "inputPrefix": "s3a://raw/raw",
@@ -38,6 +39,31 @@ def test_every_output_goes_under_the_run_key():
     # The windows the job adds before trainStart come from pipeline.json, as the config check counted them.
     assert train["--validation-folds"] == str(config["training"]["validationFolds"])
     assert train["--delay-sweep"] == ",".join(map(str, config["training"]["delaySweepDays"]))
+
+
+def test_scoring_and_monitoring_read_the_run_output_and_the_shared_scores():
+    config = rendered_config("persistent")
+    plan = plan_run(config, {**PARAMS, "delayDays": 5}, RUN_ID)
+    clean = dict(zip(plan["clean_args"][::2], plan["clean_args"][1::2]))
+    score = dict(zip(plan["score_args"][::2], plan["score_args"][1::2]))
+    monitor = dict(zip(plan["monitor_args"][::2], plan["monitor_args"][1::2]))
+    scores = config["data"]["scoresPrefix"]
+    assert (score["--input"], score["--output"]) == (clean["--output"], scores)
+    assert score["--model-name"] == config["training"]["registeredModel"]
+    assert score["--newest-days"] == str(config["scoring"]["newestDays"])
+    assert (monitor["--scores"], monitor["--cleaned"]) == (scores, clean["--output"])
+    assert monitor["--label-delay-days"] == "5"  # the run's label delay
+    thresholds = config["monitoring"]
+    assert [float(monitor[o]) for o in ("--max-psi", "--max-fnr", "--max-fpr")] == [
+        thresholds["maxPsi"],
+        thresholds["maxFnr"],
+        thresholds["maxFpr"],
+    ]
+    assert monitor["--experiment"] == thresholds["experiment"]
+    assert monitor["--verdict-tag"] == VERDICT_TAG
+    # null: not judged, so the option is left out.
+    config["monitoring"]["maxFnr"] = None
+    assert "--max-fnr" not in plan_run(config, PARAMS, RUN_ID)["monitor_args"]
 
 
 def test_cluster_name_is_stable_per_run_and_valid():

@@ -26,6 +26,9 @@ MLFLOW_LOGIN = {
 }
 
 
+SPARK_TASKS = ["clean", "train", "score", "monitor"]
+
+
 def downstream(dag, task_id):
     return sorted(dag.get_task(task_id).downstream_task_ids)
 
@@ -33,11 +36,21 @@ def downstream(dag, task_id):
 def test_persistent_runs_jobs_on_the_managed_cluster():
     config = rendered_config("persistent")
     dag = build_dag(config)
-    assert sorted(dag.task_ids) == ["clean", "plan", "report_mlflow_run", "train"]
-    assert downstream(dag, "plan") == ["clean", "train"]  # train also reads the plan's arguments
+    assert sorted(dag.task_ids) == sorted(SPARK_TASKS + ["plan", "report_mlflow_run", "check_monitoring"])
+    # Every job also reads the plan's arguments.
+    assert downstream(dag, "plan") == ["clean", "monitor", "score", "train"]
     assert downstream(dag, "clean") == ["train"]
-    assert downstream(dag, "train") == ["report_mlflow_run"]
-    for task_id, job in (("clean", "cleanJob"), ("train", "trainJob")):
+    assert downstream(dag, "train") == ["score"]
+    assert downstream(dag, "score") == ["monitor"]
+    assert downstream(dag, "monitor") == ["report_mlflow_run"]
+    assert downstream(dag, "report_mlflow_run") == ["check_monitoring"]
+    assert dag.get_task("check_monitoring").retries == 0  # a breach is a verdict: no retry
+    for task_id, job in (
+        ("clean", "cleanJob"),
+        ("train", "trainJob"),
+        ("score", "scoreJob"),
+        ("monitor", "monitorJob"),
+    ):
         task = dag.get_task(task_id)
         assert type(task).__name__ == "PysparkJobOperator"
         assert task.cluster_id == config["dataproc"]["clusterId"]
@@ -57,26 +70,31 @@ def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
         [
             "plan",
             "create_cluster",
-            "clean",
-            "train",
+            *SPARK_TASKS,
             "report_mlflow_run",
+            "check_monitoring",
             "delete_cluster",
             "verify_cluster_deleted",
             "pipeline_failed",
         ]
     )
     assert downstream(dag, "plan") == [
-        "clean", "create_cluster", "delete_cluster", "pipeline_failed", "train", "verify_cluster_deleted",
+        "clean", "create_cluster", "delete_cluster", "monitor", "pipeline_failed", "score", "train",
+        "verify_cluster_deleted",
     ]  # fmt: skip
     assert "clean" in downstream(dag, "create_cluster")
     assert "train" in downstream(dag, "clean")
     assert sorted(dag.get_task("delete_cluster").upstream_task_ids) == [
         "clean",
         "create_cluster",
+        "monitor",
         "plan",
         "report_mlflow_run",
+        "score",
         "train",
     ]
+    # The check reads MLflow only: it needs no cluster, and its failure also fails the watcher.
+    assert downstream(dag, "check_monitoring") == ["pipeline_failed"]
     assert downstream(dag, "delete_cluster") == ["pipeline_failed", "verify_cluster_deleted"]
     assert dag.get_task("delete_cluster").trigger_rule == TriggerRule.ALL_DONE
     assert dag.get_task("verify_cluster_deleted").trigger_rule == TriggerRule.ALL_DONE
@@ -116,7 +134,7 @@ def test_ephemeral_creates_the_same_cluster_and_always_deletes_it():
 def test_local_runs_spark_submit_with_the_configured_binaries():
     config = rendered_config("local")
     dag = build_dag(config)
-    assert sorted(dag.task_ids) == ["clean", "plan", "report_mlflow_run", "train"]
+    assert sorted(dag.task_ids) == sorted(SPARK_TASKS + ["plan", "report_mlflow_run", "check_monitoring"])
     clean = dag.get_task("clean")
     assert type(clean).__name__ == "LocalSparkSubmitOperator"
     assert clean.spark_submit == config["local"]["sparkSubmit"]
@@ -130,7 +148,7 @@ def test_retries_timeouts_and_no_credentials(mode):
     dag = build_dag(config)
     assert dag.max_active_runs == 1
     assert dag.dagrun_timeout.total_seconds() == config["dagRunTimeoutMinutes"] * 60
-    for task_id in ("clean", "train"):
+    for task_id in SPARK_TASKS:
         task = dag.get_task(task_id)
         assert task.retries == config["retries"]
         assert task.retry_delay.total_seconds() == config["retryDelayMinutes"] * 60
@@ -170,15 +188,15 @@ def test_no_mlflow_login_in_job_specs_only_its_location_in_cloud_modes(mode, mon
     dag = build_dag(config)
     plan = planned(config, dag)
     train_args = plan["train_args"]
-    specs = [json.dumps(plan["clean_args"] + train_args)]
+    specs = [json.dumps(plan["clean_args"] + train_args + plan["score_args"] + plan["monitor_args"])]
     for task in dag.tasks:
         properties = getattr(task, "properties", None) or {}
         assert not any("MLFLOW_TRACKING" in key for key in properties), properties
         specs.append(json.dumps(properties))
     for value in MLFLOW_LOGIN.values():
         assert not any(value in spec for spec in specs), f"the MLflow login reached a {mode} job spec"
-    # Both jobs log to MLflow: training, and the cleaning job's data-quality report.
-    for args in (plan["clean_args"], train_args):
+    # Training, scoring, monitoring and the cleaning job's data-quality report all log to MLflow.
+    for args in (plan["clean_args"], train_args, plan["score_args"], plan["monitor_args"]):
         assert args[args.index("--mlflow-uri") + 1] == config["mlflow"]["trackingUri"]
         if mode == "local":
             assert "--mlflow-credentials" not in args  # spark-submit on this host inherits the environment

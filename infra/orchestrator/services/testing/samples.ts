@@ -3,6 +3,7 @@
 // the secret files.
 import { DATAPROC_DEFAULTS, parseDataproc } from "../../../config/dataproc";
 import { RUN_PROTOCOL } from "../../../config/run-window";
+import { PIPELINE_SCORING_DEFAULTS } from "../../../config/pipeline-scoring";
 import { jobSparkProperties } from "../../../dataproc/sizing";
 import { ORCHESTRATOR_PATHS } from "../../paths";
 import * as fs from "fs";
@@ -72,9 +73,17 @@ export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): Pipel
             cleanPrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/cleaned",
             reportsPrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/reports",
             quarantinePrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/quarantine",
+            scoresPrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/scores",
         },
-        jobs: { cleanJob: `${CODE}/entrypoints/clean_job.py`, trainJob: `${CODE}/entrypoints/train_job.py`, pyFiles: [`${CODE}/fraud_jobs.zip`] },
+        jobs: {
+            cleanJob: `${CODE}/entrypoints/clean_job.py`,
+            trainJob: `${CODE}/entrypoints/train_job.py`,
+            scoreJob: `${CODE}/entrypoints/score_job.py`,
+            monitorJob: `${CODE}/entrypoints/monitor_job.py`,
+            pyFiles: [`${CODE}/fraud_jobs.zip`],
+        },
         training: { model: "random_forest", trainStart: "2019-10-12", trainDays: 7, delayDays: 7, testDays: 7, ...RUN_PROTOCOL, experiment: "fraud-detection", registeredModel: "fraud-detector" },
+        ...PIPELINE_SCORING_DEFAULTS,
         mlflow: { trackingUri: "http://10.128.0.10:5000", uiUrl: "http://10.128.0.10:5000", credentialsUri: `${CODE}/secrets/mlflow-client.json` },
         dataproc: { ...(mode === "persistent" ? { clusterId: "c9qexamplecluster" } : {}), spec, jobProperties: jobSparkProperties(DATAPROC_DEFAULTS.data) },
     };
@@ -86,8 +95,14 @@ export function sampleLocalPipelineInput(root: string): PipelineConfigInput {
     return {
         ...cloud,
         mode: "local",
-        data: { rawPrefix: `${root}/raw`, cleanPrefix: `${root}/cleaned`, reportsPrefix: `${root}/reports`, quarantinePrefix: `${root}/quarantine` },
-        jobs: { cleanJob: `${root}/jobs/entrypoints/clean_job.py`, trainJob: `${root}/jobs/entrypoints/train_job.py`, pyFiles: [] },
+        data: { rawPrefix: `${root}/raw`, cleanPrefix: `${root}/cleaned`, reportsPrefix: `${root}/reports`, quarantinePrefix: `${root}/quarantine`, scoresPrefix: `${root}/scores` },
+        jobs: {
+            cleanJob: `${root}/jobs/entrypoints/clean_job.py`,
+            trainJob: `${root}/jobs/entrypoints/train_job.py`,
+            scoreJob: `${root}/jobs/entrypoints/score_job.py`,
+            monitorJob: `${root}/jobs/entrypoints/monitor_job.py`,
+            pyFiles: [],
+        },
         mlflow: { trackingUri: "http://127.0.0.1:5000", uiUrl: "http://127.0.0.1:5000" },
         dataproc: undefined,
         local: { sparkSubmit: `${root}/jobs/.venv/bin/spark-submit`, python: `${root}/jobs/.venv/bin/python`, master: "local[2]", conf: { "spark.sql.shuffle.partitions": "4" } },

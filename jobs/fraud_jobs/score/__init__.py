@@ -1,0 +1,1 @@
+"""Batch scoring with the registered champion (see README.md in this folder)."""

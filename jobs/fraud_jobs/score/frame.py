@@ -1,0 +1,189 @@
+"""Scoring as DataFrame -> DataFrame functions: input checks, the look-back window, the scored rows.
+
+The features come from `fraud_jobs.features.add_features`, the function training uses, over the scored
+days plus the history their windows read: (delay + 30) days before the first scored day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List, Sequence
+
+from pyspark.ml import PipelineModel
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    DateType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+from fraud_jobs.common.schemas import CLEANED_SCHEMA, PARTITION_COLUMN
+from fraud_jobs.features import FEATURE_COLUMNS, add_features
+from fraud_jobs.features.customer import WINDOW_DAYS
+from fraud_jobs.train.pipeline import fraud_score
+
+SCORE = "score"
+DECISION = "decision"
+
+# The stored scores: who and what was scored, the exact model inputs (monitoring compares their
+# distribution with the training reference), the score, the decision, the model, then the partition.
+SCORES_SCHEMA = StructType(
+    [
+        StructField("transaction_id", LongType(), True),
+        StructField("tx_datetime", TimestampType(), True),
+        StructField("customer_id", LongType(), True),
+        StructField("terminal_id", LongType(), True),
+        # Every model input as the double the pipeline's VectorAssembler reads.
+        *[StructField(name, DoubleType(), True) for name in FEATURE_COLUMNS],
+        StructField(SCORE, DoubleType(), True),
+        StructField(DECISION, IntegerType(), True),
+        StructField("model_name", StringType(), True),
+        StructField("model_version", StringType(), True),
+        StructField(PARTITION_COLUMN, DateType(), True),
+    ]
+)
+SCORES_COLUMNS = [field.name for field in SCORES_SCHEMA.fields]
+
+
+class ScoringInputError(ValueError):
+    """The input cannot be scored as asked; the message names the problem and the fix."""
+
+
+def schema_drift(actual: StructType, expected: StructType = CLEANED_SCHEMA) -> List[str]:
+    """Differences in column names and types (nullability aside: Parquet reports every column nullable)."""
+    have = {field.name: field.dataType for field in actual.fields}
+    want = {field.name: field.dataType for field in expected.fields}
+    problems = [
+        f"missing column {name} ({kind.simpleString()})" for name, kind in want.items() if name not in have
+    ]
+    problems += [f"unexpected column {name}" for name in have if name not in want]
+    problems += [
+        f"column {name} is {have[name].simpleString()}, expected {kind.simpleString()}"
+        for name, kind in want.items()
+        if name in have and have[name] != kind
+    ]
+    return problems
+
+
+def check_schema(cleaned: DataFrame) -> None:
+    problems = schema_drift(cleaned.schema)
+    if problems:
+        raise ScoringInputError(
+            "the cleaned input does not have the cleaned schema (fraud_jobs.common.schemas.CLEANED_SCHEMA): "
+            + "; ".join(problems)
+            + ". Fix: score data written by this version of the cleaning job, or re-clean it"
+        )
+
+
+def check_model_inputs(model_inputs: Sequence[str]) -> None:
+    """The champion's signature must name the features this code computes, in the same order."""
+    if list(model_inputs) != list(FEATURE_COLUMNS):
+        raise ScoringInputError(
+            "the champion was trained on the inputs [{}] but this code computes [{}]: register a model "
+            "trained with this feature code before scoring".format(
+                ", ".join(model_inputs), ", ".join(FEATURE_COLUMNS)
+            )
+        )
+
+
+def history_days(delay_days: int) -> int:
+    """Days before a scored day its features read: terminal windows end `delay` days back."""
+    return delay_days + max(WINDOW_DAYS)
+
+
+def days_to_score(available: Sequence[dt.date], newest: int) -> List[dt.date]:
+    """The `newest` most recent days present in the input."""
+    if not available:
+        raise ScoringInputError(
+            "the cleaned input holds no transactions. Fix: check the cleaning job's output"
+        )
+    return sorted(available)[-newest:]
+
+
+def check_history(available: Sequence[dt.date], days: Sequence[dt.date], delay_days: int) -> dt.date:
+    """Every scored day and every day of its look-back must be present; returns the first day read."""
+    present = set(available)
+    missing_scored = [day for day in days if day not in present]
+    if missing_scored:
+        raise ScoringInputError(
+            "no transactions on the day(s) to score {}. Fix: clean those days first or choose days the "
+            "input holds ({} .. {})".format(
+                ", ".join(str(d) for d in missing_scored), min(available), max(available)
+            )
+        )
+    first = min(days) - dt.timedelta(days=history_days(delay_days))
+    needed = [first + dt.timedelta(days=i) for i in range((max(days) - first).days + 1)]
+    missing = [day for day in needed if day not in present]
+    if missing:
+        raise ScoringInputError(
+            "scoring {} .. {} needs every day from {} (the features look {} days back: the {}-day label "
+            "delay + {} days) but the input lacks {} day(s): {}{}. Fix: score later days, or clean the "
+            "missing days first".format(
+                min(days),
+                max(days),
+                first,
+                history_days(delay_days),
+                delay_days,
+                max(WINDOW_DAYS),
+                len(missing),
+                ", ".join(str(d) for d in missing[:5]),
+                " ..." if len(missing) > 5 else "",
+            )
+        )
+    return first
+
+
+def score_rows(
+    model: PipelineModel,
+    cleaned: DataFrame,
+    days: Sequence[dt.date],
+    delay_days: int,
+    threshold: float,
+    model_name: str,
+    model_version: str,
+) -> DataFrame:
+    """The scored rows of `days` (SCORES_SCHEMA): features over the days plus their history, the champion's
+    score, and its decision at its own threshold (the rule stored with the model: score > threshold)."""
+    first = min(days) - dt.timedelta(days=history_days(delay_days))
+    window = cleaned.filter(
+        (F.col(PARTITION_COLUMN) >= F.lit(first)) & (F.col(PARTITION_COLUMN) <= F.lit(max(days)))
+    )
+    features = add_features(window, delay_days).filter(F.col(PARTITION_COLUMN).isin(list(days)))
+    scored = model.transform(features).withColumn(SCORE, fraud_score())
+    computed = {
+        DECISION: (F.col(SCORE) > F.lit(float(threshold))).cast("int"),
+        "model_name": F.lit(model_name),
+        "model_version": F.lit(str(model_version)),
+    }
+    return scored.select(
+        *[computed.get(f.name, F.col(f.name)).cast(f.dataType).alias(f.name) for f in SCORES_SCHEMA.fields]
+    )
+
+
+def day_summary(scored: DataFrame) -> List[Dict[str, object]]:
+    """Rows and alerts per scored day (a few rows reach the driver)."""
+    rows = (
+        scored.groupBy(PARTITION_COLUMN)
+        .agg(F.count(F.lit(1)).alias("rows"), F.sum(DECISION).alias("alerts"))
+        .orderBy(PARTITION_COLUMN)
+        .collect()
+    )
+    return [
+        {
+            "day": row[PARTITION_COLUMN].isoformat(),
+            "rows": int(row["rows"]),
+            "alerts": int(row["alerts"] or 0),
+        }
+        for row in rows
+    ]
+
+
+def available_days(cleaned: DataFrame) -> List[dt.date]:
+    """The days present in the input, from the partition column (Spark lists them without reading data
+    when the input is partitioned by tx_date)."""
+    return sorted(row[0] for row in cleaned.select(PARTITION_COLUMN).distinct().collect())
