@@ -5,6 +5,7 @@ Spark and MLflow come from the jobs' venv (jobs/.venv, scripts/setup-python.sh);
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import urllib.request
 import pytest
 from airflow.utils.cli import get_bagged_dag
 from conftest import REPO
+from fraud_pipeline_lib import dag as dag_module
 from fraud_pipeline_lib import mlflow_link
 from fraud_pipeline_lib.config import CONFIG_ENV, validate
 
@@ -72,7 +74,7 @@ def raw_data(tmp_path_factory):
         [
             str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
             "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
-            "--days", "40", "--start", "2019-08-22",
+            "--days", "45", "--start", "2019-08-22",
         ],
         check=True,
     )  # fmt: skip
@@ -156,3 +158,40 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
     logs = capfd.readouterr().out + caplog.text
     assert "Spark driver output: this task log" in logs
     assert mlflow_link.run_link(mlflow_server, found) in logs
+
+
+def test_scheduled_runs_clean_only_new_files_and_move_their_window(
+    airflow_db, mlflow_server, raw_data, tmp_path, monkeypatch
+):
+    """Two scheduled runs a day apart on the same raw prefix: the first cleans both raw files, the second none
+    (the shared dataset's ledger has them) and trains on the window one day later; no delay sweep."""
+    work = tmp_path / "work"
+    config = local_config(raw_data, work, mlflow_server, model="fraud-dag-e2e-scheduled")
+    config = validate(
+        {**config, "schedule": "@daily", "training": {**config["training"], "delaySweepDays": []}}
+    )
+    config_file = tmp_path / "pipeline.json"
+    config_file.write_text(json.dumps(config))
+    monkeypatch.setenv(CONFIG_ENV, str(config_file))
+    # dag.test() always makes manual runs; _plan tells the two apart by run type, so these count as scheduled.
+    monkeypatch.setattr(dag_module, "SCHEDULED_RUN_TYPES", ("manual",))
+    dag = get_bagged_dag(None, "fraud_pipeline")
+    for day in (4, 5):
+        # @daily data interval ending 2019-10-<day> 00:00; the data (2019-08-22 .. 10-05) covers it.
+        run = dag.test(logical_date=dt.datetime(2019, 10, day, tzinfo=dt.timezone.utc))
+        states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+        assert set(states.values()) == {"success"}, states
+
+    reports = sorted((work / "reports").iterdir(), key=lambda folder: folder.name)
+    assert len(reports) == 2
+    cleaned = [json.loads((folder / "clean_report.json").read_text()) for folder in reports]
+    assert cleaned[0]["input_files"] == 2 and cleaned[0]["rows_written"] > 0
+    assert cleaned[1]["input_files"] == 0 and cleaned[1]["rows_read"] == 0
+    datasets = list((work / "cleaned").iterdir())
+    assert len(datasets) == 1 and (datasets[0] / "_cleaned_inputs.json").is_file()
+    metrics = [json.loads((folder / "metrics.json").read_text()) for folder in reports]
+    starts = [dt.date.fromisoformat(m["window"]["train_start"]) for m in metrics]
+    # The test window ends 7 days (the delay) before the interval end, training starts 21 days before that.
+    assert starts == [dt.date(2019, 9, 6), dt.date(2019, 9, 7)]
+    assert all(m["business"]["delay_sweep"] == {} for m in metrics)
+    assert all(m["input_files"]["read"] < m["input_files"]["present"] for m in metrics)

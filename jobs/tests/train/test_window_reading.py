@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 from py4j.protocol import Py4JJavaError
 from pyspark.sql import Row
+from pyspark.sql import functions as F
 
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, CLEANED_SCHEMA, PARTITION_COLUMN
+from fraud_jobs.features.time_columns import epoch_day
 from fraud_jobs.train.pipeline import hyperparameters_for
-from fraud_jobs.train.protocol import Protocol
+from fraud_jobs.train.protocol import Protocol, day_number
 from fraud_jobs.train.run import (
     TrainingConfig,
     check_coverage,
@@ -42,19 +44,13 @@ def cleaned_path(spark, tmp_path_factory):
         moment = dt.datetime.combine(day, dt.time(12))
         rows.append(Row(offset, moment, 1, 1, 10.0, offset * 86400 + 43200, offset, 0, 0))
     frame = spark.createDataFrame(rows, CLEANED_DATA_SCHEMA).withColumn(
-        PARTITION_COLUMN, spark_date_of("tx_datetime")
+        PARTITION_COLUMN, F.to_date("tx_datetime")
     )
     frame.write.partitionBy(PARTITION_COLUMN).parquet(str(root))
     junk_dir = root / f"{PARTITION_COLUMN}={JUNK_DAY.isoformat()}"
     for part in junk_dir.glob("*.parquet"):
         part.write_bytes(b"not parquet at all")
     return str(root)
-
-
-def spark_date_of(column: str):
-    from pyspark.sql import functions as F
-
-    return F.to_date(F.col(column))
 
 
 @pytest.fixture
@@ -65,6 +61,10 @@ def cleaned(spark, cleaned_path):
 def test_the_junk_file_is_a_real_trap(cleaned):
     with pytest.raises(Py4JJavaError):
         cleaned.count()
+    # The job's former filter, on a day computed from tx_datetime, opens every file too.
+    first, _ = data_window(config(Protocol(dt.date(2019, 10, 24))))
+    with pytest.raises(Py4JJavaError):
+        cleaned.where(epoch_day() >= day_number(first)).count()
 
 
 def test_the_window_is_read_through_a_partition_filter(cleaned):
