@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -74,7 +75,7 @@ def raw_data(tmp_path_factory):
         [
             str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
             "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
-            "--days", "45", "--start", "2019-08-22",
+            "--days", "40", "--start", "2019-08-22",
         ],
         check=True,
     )  # fmt: skip
@@ -160,13 +161,31 @@ def test_local_mode_cleans_trains_and_logs_an_mlflow_run(
     assert mlflow_link.run_link(mlflow_server, found) in logs
 
 
+@pytest.fixture(scope="module")
+def three_raw_files(tmp_path_factory):
+    """75 days from 2019-08-22: files of 30, 30 and 15 days (2019-08-22, 09-21, 10-21)."""
+    out = tmp_path_factory.mktemp("raw75")
+    subprocess.run(
+        [
+            str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
+            "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
+            "--days", "75", "--start", "2019-08-22",
+        ],
+        check=True,
+    )  # fmt: skip
+    return sorted(out.glob("*.txt"))
+
+
 def test_scheduled_runs_clean_only_new_files_and_move_their_window(
-    airflow_db, mlflow_server, raw_data, tmp_path, monkeypatch
+    airflow_db, mlflow_server, three_raw_files, tmp_path, monkeypatch
 ):
-    """Two scheduled runs a day apart on the same raw prefix: the first cleans both raw files, the second none
-    (the shared dataset's ledger has them) and trains on the window one day later; no delay sweep."""
-    work = tmp_path / "work"
-    config = local_config(raw_data, work, mlflow_server, model="fraud-dag-e2e-scheduled")
+    """Two scheduled runs on one raw prefix, a third raw file landing between them: the first cleans two
+    files, the second only the new one, and trains on the newest labelled window of the grown data."""
+    raw, work = tmp_path / "raw", tmp_path / "work"
+    raw.mkdir()
+    for source in three_raw_files[:2]:
+        shutil.copy(source, raw / source.name)
+    config = local_config(raw, work, mlflow_server, model="fraud-dag-e2e-scheduled")
     config = validate(
         {**config, "schedule": "@daily", "training": {**config["training"], "delaySweepDays": []}}
     )
@@ -176,22 +195,22 @@ def test_scheduled_runs_clean_only_new_files_and_move_their_window(
     # dag.test() always makes manual runs; _plan tells the two apart by run type, so these count as scheduled.
     monkeypatch.setattr(dag_module, "SCHEDULED_RUN_TYPES", ("manual",))
     dag = get_bagged_dag(None, "fraud_pipeline")
-    for day in (4, 5):
-        # @daily data interval ending 2019-10-<day> 00:00; the data (2019-08-22 .. 10-05) covers it.
-        run = dag.test(logical_date=dt.datetime(2019, 10, day, tzinfo=dt.timezone.utc))
+    for day in (10, 11):
+        # Intervals after the DAG's start date (2026): the data ends earlier, so each run's window ends at
+        # the newest day of the data cleaned so far.
+        run = dag.test(logical_date=dt.datetime(2026, 1, day, tzinfo=dt.timezone.utc))
         states = {ti.task_id: ti.state for ti in run.get_task_instances()}
-        assert set(states.values()) == {"success"}, states
+        assert states and set(states.values()) == {"success"}, states
+        shutil.copy(three_raw_files[2], raw / three_raw_files[2].name)
 
     reports = sorted((work / "reports").iterdir(), key=lambda folder: folder.name)
     assert len(reports) == 2
     cleaned = [json.loads((folder / "clean_report.json").read_text()) for folder in reports]
-    assert cleaned[0]["input_files"] == 2 and cleaned[0]["rows_written"] > 0
-    assert cleaned[1]["input_files"] == 0 and cleaned[1]["rows_read"] == 0
+    assert [report["input_files"] for report in cleaned] == [2, 1]
     datasets = list((work / "cleaned").iterdir())
     assert len(datasets) == 1 and (datasets[0] / "_cleaned_inputs.json").is_file()
     metrics = [json.loads((folder / "metrics.json").read_text()) for folder in reports]
-    starts = [dt.date.fromisoformat(m["window"]["train_start"]) for m in metrics]
-    # The test window ends 7 days (the delay) before the interval end, training starts 21 days before that.
-    assert starts == [dt.date(2019, 9, 6), dt.date(2019, 9, 7)]
+    # Newest days 2019-10-20 then 11-04: test windows end 7 days (the delay) before the next day.
+    assert [m["window"]["test_end"] for m in metrics] == ["2019-10-14", "2019-10-29"]
     assert all(m["business"]["delay_sweep"] == {} for m in metrics)
     assert all(m["input_files"]["read"] < m["input_files"]["present"] for m in metrics)
