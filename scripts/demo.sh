@@ -74,7 +74,7 @@ done
 step "5/7 training $model: train 2019-10-12..18, 7-day label delay, test 2019-10-26..11-01"
 spark-submit --master 'local[2]' jobs/entrypoints/train_job.py \
   --input "$root/clean" --train-start 2019-10-12 --train-days 7 --delay-days 7 --test-days 7 \
-  --model "$model" --metrics-out "$root/metrics.json" --quality-report "$root/clean-report.json" \
+  --delay-sweep 1,3,7 --model "$model" --metrics-out "$root/metrics.json" --quality-report "$root/clean-report.json" \
   --mlflow-uri "http://127.0.0.1:$port" --experiment demo --register fraud-demo
 
 last_day=$(date -u -d "2019-08-22 + $(( days - 1 )) days" +%F)

@@ -15,11 +15,12 @@ export interface RunWindowDays {
 export interface RunProtocol {
     /** Prequential folds before trainStart (train job --validation-folds). */
     readonly validationFolds: number;
-    /** Label delays also reported (--delay-sweep): each moves a training window before the test window. */
+    /** Label delays also trained and reported (--delay-sweep, opt-in): each may move a training window before trainStart. */
     readonly delaySweepDays: readonly number[];
 }
 
-export const RUN_PROTOCOL: RunProtocol = { validationFolds: 1, delaySweepDays: [1, 3, 7] };
+// No delay sweep by default: it is an opt-in experiment (pipeline.json training.delaySweepDays, the delaySweepDays run param).
+export const RUN_PROTOCOL: RunProtocol = { validationFolds: 1, delaySweepDays: [] };
 
 /** The longest look-back of the features (jobs/fraud_jobs/features/customer.py WINDOW_DAYS). */
 export const FEATURE_LOOKBACK_DAYS = 30;

@@ -22,7 +22,7 @@ export function windowCases() {
     const config = devStackConfig();
     const seed = parseSeedForRun(config);
     const defaultStack = { params: runParams(parsePipeline(config).runWindow, seed, "s3a://raw/raw/"), protocol: RUN_PROTOCOL, seeded: seededDays(seed) };
-    const protocols: RunProtocol[] = [RUN_PROTOCOL, { validationFolds: 3, delaySweepDays: [1, 3, 7] }, { validationFolds: 2, delaySweepDays: [14] }, { validationFolds: 1, delaySweepDays: [7] }];
+    const protocols: RunProtocol[] = [RUN_PROTOCOL, { validationFolds: 1, delaySweepDays: [1, 3, 7] }, { validationFolds: 3, delaySweepDays: [1, 3, 7] }, { validationFolds: 2, delaySweepDays: [14] }, { validationFolds: 1, delaySweepDays: [7] }];
     const cases = [];
     for (const trainDays of [1, 7, 30]) {
         for (const delayDays of [1, 3, 7, 10]) {

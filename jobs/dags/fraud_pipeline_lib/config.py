@@ -19,6 +19,7 @@ CONFIG_ENV = "FRAUD_PIPELINE_CONFIG"
 SCHEMA_FILE = Path(__file__).with_name("pipeline.schema.json")
 RUN_PARAMS = "/$defs/runParams"
 RUN_WINDOW = "/$defs/runWindow"
+DELAY_SWEEP = "/$defs/delaySweepDays"
 
 
 class PipelineConfigError(ValueError):

@@ -18,15 +18,24 @@ from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param, TriggerRule
 
 from fraud_pipeline_lib import mlflow_link
-from fraud_pipeline_lib.config import RUN_WINDOW, location_pointer, schema_at
+from fraud_pipeline_lib.config import DELAY_SWEEP, RUN_WINDOW, location_pointer, schema_at
 from fraud_pipeline_lib.monitoring_check import monitoring_check_task
 from fraud_pipeline_lib.plan import plan_run
 
 DAG_ID = "fraud_pipeline"
 
 
-def _plan(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dict[str, Any]:
-    return plan_run(config, params, run_id)
+# Runs the scheduler makes for a data interval; a manual trigger takes its window from the run params.
+SCHEDULED_RUN_TYPES = ("scheduled", "backfill")
+
+
+def _plan(
+    config: Dict[str, Any], params: Dict[str, Any], run_id: str, dag_run: Any, data_interval_end: Any
+) -> Dict[str, Any]:
+    window_end = None
+    if str(getattr(dag_run.run_type, "value", dag_run.run_type)) in SCHEDULED_RUN_TYPES:
+        window_end = data_interval_end.astimezone(dt.timezone.utc).date()
+    return plan_run(config, params, run_id, window_end)
 
 
 def _report_mlflow_run(tracking_uri: str, ui_url: str, experiment: str, dag_run: Any) -> str:
@@ -45,6 +54,7 @@ def _params(config: Dict[str, Any]) -> Dict[str, Param]:
     params = {"inputPrefix": Param(config["data"]["rawPrefix"], **location)}
     for name, fragment in schema_at(RUN_WINDOW)["properties"].items():
         params[name] = Param(config["training"][name], **fragment)
+    params["delaySweepDays"] = Param(config["training"]["delaySweepDays"], **schema_at(DELAY_SWEEP))
     return params
 
 

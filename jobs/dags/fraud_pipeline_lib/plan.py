@@ -1,14 +1,18 @@
 """Per-run plan: checks the run's parameters and derives every location and job argument from them.
 
 Pure functions: the `plan` task calls `plan_run` first, so a bad parameter fails the run before a cluster is
-created or a job is submitted, and every output of a run goes under <prefix>/<run key>/ (no overwrites).
+created or a job is submitted, and every output of a run goes under <prefix>/<run key>/ (no overwrites),
+except the cleaned data of scheduled runs: they share one dataset per raw prefix and add to it only the raw
+files no earlier scheduled run cleaned, then train on the newest labelled window before their data
+interval's end (a manual trigger cleans everything into its own folder and trains on its trainStart).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
 from fraud_pipeline_lib.scoring_plan import scoring_args
@@ -44,11 +48,21 @@ def check_params(config: Dict[str, Any], params: Dict[str, Any]) -> None:
         raise ParamError(refused[0], refused[1], f"trigger with keys and values that match {RUN_PARAMS}")
 
 
-def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dict[str, Any]:
+def scheduled_dataset(input_prefix: str) -> str:
+    """Folder of the cleaned dataset scheduled runs share, one per raw prefix (a new prefix starts afresh)."""
+    return "scheduled-" + hashlib.sha256(input_prefix.rstrip("/").encode()).hexdigest()[:12]
+
+
+def plan_run(
+    config: Dict[str, Any], params: Dict[str, Any], run_id: str, window_end: Optional[dt.date] = None
+) -> Dict[str, Any]:
+    """window_end: a scheduled run's data interval end (first day not complete); None for a manual run."""
     check_params(config, params)
     key = run_key(run_id)
     data, training = config["data"], config["training"]
-    clean_output = "{}/{}".format(data["cleanPrefix"].rstrip("/"), key)
+    scheduled = window_end is not None
+    dataset = scheduled_dataset(str(params["inputPrefix"])) if scheduled else key
+    clean_output = "{}/{}".format(data["cleanPrefix"].rstrip("/"), dataset)
     reports = "{}/{}".format(data["reportsPrefix"].rstrip("/"), key)
     clean_report = reports + "/clean_report.json"
     clean_args: List[str] = [
@@ -57,14 +71,21 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         "--report", clean_report,
         "--quarantine", "{}/{}".format(data["quarantinePrefix"].rstrip("/"), key),
     ]  # fmt: skip
+    if scheduled:
+        clean_args.append("--new-files-only")
+    start = (
+        ["--window-end", window_end.isoformat()]
+        if scheduled
+        else ["--train-start", str(params["trainStart"])]
+    )
+    sweep = params.get("delaySweepDays", training["delaySweepDays"])
     train_args: List[str] = [
         "--input", clean_output,
-        "--train-start", str(params["trainStart"]),
+        *start,
         "--train-days", str(params["trainDays"]),
         "--delay-days", str(params["delayDays"]),
         "--test-days", str(params["testDays"]),
         "--validation-folds", str(training["validationFolds"]),
-        "--delay-sweep", ",".join(str(days) for days in training["delaySweepDays"]),
         "--model", training["model"],
         "--metrics-out", reports + "/metrics.json",
         "--mlflow-uri", config["mlflow"]["trackingUri"],
@@ -74,6 +95,8 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         # A retried train attempt finds the run's finished work by this key instead of registering again.
         "--idempotency-key", run_id,
     ]  # fmt: skip
+    if sweep:
+        train_args += ["--delay-sweep", ",".join(str(days) for days in sweep)]
     mlflow_login: List[str] = []
     if "credentialsUri" in config["mlflow"]:
         # A location, not the secret: the job reads the file with the cluster's own storage access.

@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 import time
-from typing import List, Optional
+from typing import Dict, List, Optional
 
-from fraud_jobs.clean import quality_run
+from fraud_jobs.clean import incremental, quality_run
 from fraud_jobs.clean.job import DEFAULT_EPOCH, DEFAULT_MAX_TERMINAL_ID, run_cleaning
 from fraud_jobs.clean.quality_mlflow import TrackingError
 from fraud_jobs.clean.report import build_report, report_json, summary_text
@@ -45,6 +45,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-terminal-id", type=non_negative_int, default=DEFAULT_MAX_TERMINAL_ID)
     quality_run.add_arguments(p)
+    p.add_argument(
+        "--new-files-only",
+        action="store_true",
+        help="clean only the input files not cleaned into --output before (its _cleaned_inputs.json ledger: "
+        "name, size, modification time); scheduled runs use it",
+    )
     return p
 
 
@@ -80,6 +86,19 @@ def check_input(spark, location: str) -> None:
         raise UsageError(f"--input {location} holds no files: {INPUT_HINT}")
 
 
+def clean_new_files(spark, args: argparse.Namespace) -> Dict[str, int]:
+    """Cleans the files the output's ledger does not list, then lists them (only after the write)."""
+    listed = incremental.list_input_files(spark, args.input)
+    ledger = incremental.read_ledger(spark, args.output)
+    fresh = incremental.new_files(listed, ledger)
+    print(f"{len(fresh)} of {len(listed)} input files not cleaned before")
+    if not fresh:
+        return incremental.nothing_cleaned()
+    counts = run_cleaning(spark, fresh, args.output, args.quarantine, args.epoch, args.max_terminal_id)
+    incremental.record_cleaned(spark, args.output, ledger, {name: listed[name] for name in fresh})
+    return counts
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     arg_parser = parser()
     args = arg_parser.parse_args(argv)
@@ -99,7 +118,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         quality_run.check_before_cleaning(spark, args)
     except (UsageError, CredentialsError, TrackingError) as error:
         arg_parser.error(str(error))
-    counts = run_cleaning(spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id)
+    if args.new_files_only:
+        counts = clean_new_files(spark, args)
+    else:
+        counts = run_cleaning(
+            spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id
+        )
     report = build_report(counts, time.monotonic() - started)
     write_text(spark, args.report, report_json(report))
     print(summary_text(report))

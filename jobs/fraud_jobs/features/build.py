@@ -25,6 +25,16 @@ FEATURE_COLUMNS = (
 )
 
 
+def add_delay_free_features(df: DataFrame) -> DataFrame:
+    """The features that read no label (calendar, customer): the same for every label delay."""
+    return add_customer_features(add_calendar_features(df))
+
+
+def add_delayed_features(delay_free: DataFrame, delay_days: int = DEFAULT_DELAY_DAYS) -> DataFrame:
+    """The features that read labels, which arrive `delay_days` late (terminal risk)."""
+    return add_terminal_features(delay_free, delay_days)
+
+
 def add_features(df: DataFrame, delay_days: int = DEFAULT_DELAY_DAYS) -> DataFrame:
     """Cleaned transactions -> the same rows with the 15 feature columns appended."""
-    return add_terminal_features(add_customer_features(add_calendar_features(df)), delay_days)
+    return add_delayed_features(add_delay_free_features(df), delay_days)

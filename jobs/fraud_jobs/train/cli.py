@@ -117,7 +117,14 @@ def parser() -> argparse.ArgumentParser:
         description="Train and evaluate a fraud model on cleaned Parquet with the handbook's protocol.",
     )
     p.add_argument("--input", required=True, help="cleaned Parquet dataset (local, hdfs://, s3a://)")
-    p.add_argument("--train-start", required=True, type=date_arg, help="first training day, YYYY-MM-DD")
+    start = p.add_mutually_exclusive_group(required=True)
+    start.add_argument("--train-start", type=date_arg, help="first training day, YYYY-MM-DD")
+    start.add_argument(
+        "--window-end",
+        type=date_arg,
+        help="scheduled runs: the first day not complete yet (the data interval's end, YYYY-MM-DD); the run "
+        "takes the newest window whose test days are labelled before it, or before the input's newest day",
+    )
     p.add_argument("--train-days", type=positive_int, default=7)
     # At least 1, as pipeline.schema.json's delayDays: labels never arrive the same day, and with 0 the
     # terminal features would read labels no production scorer has.
@@ -153,7 +160,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--validation-folds", type=positive_int, default=1, help="folds for the threshold")
     p.add_argument("--max-fpr", type=_fraction, default=MAX_FPR, help="FPR the threshold keeps on validation")
     p.add_argument(
-        "--delay-sweep", type=_delays, default=DELAY_SWEEP_DAYS, help="label delays to report FNR/FPR for"
+        "--delay-sweep",
+        type=_delays,
+        default=DELAY_SWEEP_DAYS,
+        help="opt-in experiment: label delays (e.g. 1,3,7) to train and report FNR/FPR for, each one more fit "
+        "and evaluation on the same test window (default: none)",
     )
     # Business view: cards already known to be compromised, and the real volume the sample stands for.
     p.add_argument(
@@ -235,8 +246,12 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         hyperparameters = hyperparameters_for(args.model, dict(args.hyperparameter))
     except ValueError as error:
         raise UsageError(f"--hyperparameter: {error}") from None
+    if args.window_end is not None:
+        protocol = Protocol.latest(args.window_end, args.train_days, args.delay_days, args.test_days)
+    else:
+        protocol = Protocol(args.train_start, args.train_days, args.delay_days, args.test_days)
     return TrainingConfig(
-        protocol=Protocol(args.train_start, args.train_days, args.delay_days, args.test_days),
+        protocol=protocol,
         model=args.model,
         hyperparameters=hyperparameters,
         fraud_weight=args.fraud_weight,
@@ -244,6 +259,7 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         max_fpr=args.max_fpr,
         delay_sweep=args.delay_sweep,
         business=BusinessSettings(args.known_compromised_policy, args.population_rows_per_day),
+        window_end=args.window_end,
     )
 
 
@@ -361,7 +377,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             registration = Registration(
                 args.register, Gates(args.gate_min_auc_roc, args.gate_min_average_precision), rule
             )
-        params = run_params(config, result.fraud_weight, code_version(), args.input)
+        params = run_params(result.config, result.fraud_weight, code_version(), args.input)
         logging.getLogger(__name__).info("logging the run to MLflow at %s", args.mlflow_uri)
         outcome = log_training_run(
             spark,

@@ -54,6 +54,15 @@ class Protocol:
         start = self.test_start - dt.timedelta(days=delay_days + self.train_days)
         return replace(self, train_start=start, delay_days=delay_days)
 
+    @classmethod
+    def latest(cls, end: dt.date, train_days: int, delay_days: int, test_days: int) -> Protocol:
+        """The newest window whose test days are all labelled before `end`, the first day not complete yet
+        (a scheduled run's data interval end): a day's labels are known `delay_days` after it, so the test
+        window ends `delay_days` before `end`."""
+        test_end = end - dt.timedelta(days=delay_days)
+        start = test_end - dt.timedelta(days=test_days + delay_days + train_days)
+        return cls(start, train_days, delay_days, test_days)
+
     def history_start(self) -> dt.date:
         """First day whose transactions the features of the training window can look at."""
         return self.train_start - dt.timedelta(days=self.delay_days + max(WINDOW_DAYS))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+import re
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
@@ -13,8 +15,9 @@ from pyspark.ml import PipelineModel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fraud_jobs.features import FEATURE_COLUMNS, add_features
-from fraud_jobs.features.time_columns import epoch_day
+from fraud_jobs.common.schemas import PARTITION_COLUMN
+from fraud_jobs.features import FEATURE_COLUMNS
+from fraud_jobs.features.build import add_delay_free_features, add_delayed_features
 from fraud_jobs.monitor.reference import training_reference
 from fraud_jobs.train.evaluation import (
     SCORE,
@@ -36,10 +39,11 @@ from fraud_jobs.train.pipeline import (
     with_class_weight,
     with_decision_threshold,
 )
-from fraud_jobs.train.protocol import KNOWN_COMPROMISED, Protocol, day_number, split, split_flagged
+from fraud_jobs.train.protocol import KNOWN_COMPROMISED, Protocol, split, split_flagged
 
 LOG = logging.getLogger(__name__)
-DELAY_SWEEP_DAYS = (1, 3, 7)
+# Opt-in (--delay-sweep): each extra delay fits and evaluates the model again.
+DELAY_SWEEP_DAYS: Tuple[int, ...] = ()
 SCORED_COLUMNS = ["event_day", "customer_id", "tx_fraud", "tx_amount"]
 
 
@@ -53,6 +57,8 @@ class TrainingConfig:
     max_fpr: float = MAX_FPR
     delay_sweep: Sequence[int] = DELAY_SWEEP_DAYS
     business: BusinessSettings = BusinessSettings()
+    # Scheduled runs: the protocol is the newest labelled window before this day (Protocol.latest).
+    window_end: Optional[dt.date] = None
 
 
 @dataclass
@@ -63,6 +69,7 @@ class TrainingResult:
     business: ViewResult
     fraud_weight: float
     input_example: pd.DataFrame
+    config: TrainingConfig
     importances: Dict[str, float] = field(default_factory=dict)
     # The test rows with their features and `known_compromised` (lazy: the champion gate scores them).
     test_window: Optional[DataFrame] = None
@@ -91,17 +98,24 @@ def data_window(config: TrainingConfig) -> Tuple[dt.date, dt.date]:
     return min(p.history_start() for p in used), config.protocol.test_end
 
 
-def check_coverage(cleaned: DataFrame, config: TrainingConfig) -> None:
+def partition_days(cleaned: DataFrame) -> List[dt.date]:
+    """The input's tx_date partitions, from the file listing Spark made when it opened the dataset: the
+    run learns what the input covers without reading a file."""
+    return sorted(
+        {dt.date.fromisoformat(day) for day in _PARTITION_DAY.findall("\n".join(cleaned.inputFiles()))}
+    )
+
+
+_PARTITION_DAY = re.compile(PARTITION_COLUMN + r"=(\d{4}-\d{2}-\d{2})")
+
+
+def check_coverage(days: Sequence[dt.date], config: TrainingConfig) -> None:
     """The input must hold the earliest validation training day and the last test day."""
     first_needed = min(p.train_start for p in protocols_used(config))
     last_needed = config.protocol.test_end - dt.timedelta(days=1)
-    bounds = cleaned.agg(F.min(epoch_day()).alias("lo"), F.max(epoch_day()).alias("hi")).first()
-    if bounds["lo"] is None:
-        raise ValueError("--input holds no transactions")
-    first, last = (
-        dt.date(1970, 1, 1) + dt.timedelta(days=bounds["lo"]),
-        dt.date(1970, 1, 1) + dt.timedelta(days=bounds["hi"]),
-    )
+    if not days:
+        raise ValueError(f"--input holds no {PARTITION_COLUMN}= partitions: pass the cleaning job's output")
+    first, last = min(days), max(days)
     if first > first_needed or last < last_needed:
         earliest = first + (config.protocol.train_start - first_needed)
         latest = last - (last_needed - config.protocol.train_start)
@@ -124,32 +138,86 @@ def check_coverage(cleaned: DataFrame, config: TrainingConfig) -> None:
         )
 
 
+def resolve_window(days: Sequence[dt.date], config: TrainingConfig) -> TrainingConfig:
+    """With --window-end (scheduled runs): the newest labelled window before it, moved back to the input's
+    newest day when the data ends earlier (a historical dataset, or a day that has not landed yet)."""
+    if config.window_end is None or not days:
+        return config
+    end = min(config.window_end, max(days) + dt.timedelta(days=1))
+    if end < config.window_end:
+        LOG.warning(
+            "the input's newest day is %s, before --window-end %s: the window ends at the newest day",
+            max(days),
+            config.window_end,
+        )
+    p = config.protocol
+    return replace(config, protocol=Protocol.latest(end, p.train_days, p.delay_days, p.test_days))
+
+
+def read_window(cleaned: DataFrame, config: TrainingConfig) -> DataFrame:
+    """The days the run needs, filtered on the partition column so Spark lists and reads only their files."""
+    first, end = data_window(config)
+    day = F.col(PARTITION_COLUMN)
+    return cleaned.where((day >= F.lit(first)) & (day < F.lit(end)))
+
+
+def files_read(cleaned: DataFrame, config: TrainingConfig) -> Dict[str, int]:
+    """Files of the input against those in the partitions the run reads (what the pruned scan opens)."""
+    first, end = data_window(config)
+    files = cleaned.inputFiles()
+    inside = [
+        path
+        for path in files
+        for day in _PARTITION_DAY.findall(path)
+        if first <= dt.date.fromisoformat(day) < end
+    ]
+    return {"present": len(files), "read": len(inside)}
+
+
 def score(model: PipelineModel, df: DataFrame, *extra: str) -> DataFrame:
     """Scored rows stay in Spark: only their aggregates reach the driver."""
     return model.transform(df).select(*SCORED_COLUMNS, *extra, fraud_score().alias(SCORE))
 
 
-def _fit(train: DataFrame, config: TrainingConfig) -> Tuple[PipelineModel, float]:
+Stages = Dict[str, Dict[str, float]]
+
+
+def _timed(stages: Optional[Stages], name: str, rows: int, started: float) -> None:
+    """Adds rows and wall seconds to a stage: the benchmark's rows per second per core."""
+    if stages is not None:
+        stage = stages.setdefault(name, {"rows": 0, "seconds": 0.0})
+        stage["rows"] += rows
+        stage["seconds"] += time.monotonic() - started
+
+
+def _fit(train: DataFrame, config: TrainingConfig, stages: Optional[Stages]) -> Tuple[PipelineModel, float]:
     weight = config.fraud_weight if config.fraud_weight is not None else balanced_fraud_weight(train)
     pipeline = build_pipeline(config.model, config.hyperparameters, FEATURE_COLUMNS)
-    return pipeline.fit(with_class_weight(train, weight)), weight
+    rows = train.count() if stages is not None else 0
+    started = time.monotonic()
+    model = pipeline.fit(with_class_weight(train, weight))
+    _timed(stages, "fit", rows, started)
+    return model, weight
 
 
-def _fit_with_threshold(features: DataFrame, protocol: Protocol, config: TrainingConfig) -> _Fitted:
+def _fit_with_threshold(
+    features: DataFrame, protocol: Protocol, config: TrainingConfig, stages: Optional[Stages] = None
+) -> _Fitted:
     """The final model and its operating point, both from the training window: the threshold is the
     (1 - max_fpr) quantile of the final model's own scores of the legitimate transactions of the most
     recent labelled days (the training window), so it is set on the model that is deployed. A threshold
     taken from a fold model trained on an earlier window scored on another scale (test FPR 1.3-6.4 % for a
-    5 % target); the validation folds now only measure the model's average precision out of sample."""
+    5 % target); the validation folds now only measure the model's average precision out of sample.
+    Folds and the final fit all read the same cached `features`."""
     validation = []
     for fold in protocol.validation_folds(config.validation_folds):
         LOG.info("delay %d d: validation fold, training from %s", protocol.delay_days, fold.train_start)
         fold_train, fold_assessment = split(features, fold)
-        fold_model, _ = _fit(fold_train, config)
+        fold_model, _ = _fit(fold_train, config, stages)
         validation.append(average_precision(score_histogram(score(fold_model, fold_assessment))))
     LOG.info("delay %d d: training %s from %s", protocol.delay_days, config.model, protocol.train_start)
     train, _ = split(features, protocol)
-    model, weight = _fit(train, config)
+    model, weight = _fit(train, config, stages)
     # Flagging strictly above the (1 - max_fpr) quantile of the legitimate scores flags max_fpr of them.
     threshold = above_ties(legit_score_quantile(score(model, train), 1.0 - config.max_fpr))
     return _Fitted(
@@ -164,15 +232,29 @@ def importances(model: PipelineModel) -> Dict[str, float]:
     return {name: float(value) for name, value in zip(FEATURE_COLUMNS, values.toArray())}
 
 
-def cached_features(window: DataFrame, delay_days: int) -> DataFrame:
-    """Features cached in one partition per core: each optimizer iteration scans them, and the 200 shuffle
+def cached(df: DataFrame) -> DataFrame:
+    """Cached in one partition per core: each optimizer iteration scans the features, and the 200 shuffle
     partitions of the window functions would mean hundreds of tiny tasks per iteration."""
-    cores = window.sparkSession.sparkContext.defaultParallelism
-    return add_features(window, delay_days).coalesce(cores).cache()
+    cores = df.sparkSession.sparkContext.defaultParallelism
+    return df.coalesce(cores).cache()
+
+
+def materialized(df: DataFrame, stages: Optional[Stages] = None, name: str = "features") -> DataFrame:
+    """Cached and computed now, once, so every later fit and evaluation reads the cache."""
+    started = time.monotonic()
+    out = cached(df)
+    rows = out.count()
+    _timed(stages, name, rows, started)
+    LOG.info("%s: %d rows in %.1f s", name, rows, time.monotonic() - started)
+    return out
 
 
 def _evaluate(
-    fitted: _Fitted, features: DataFrame, protocol: Protocol, config: TrainingConfig
+    fitted: _Fitted,
+    features: DataFrame,
+    protocol: Protocol,
+    config: TrainingConfig,
+    stages: Optional[Stages] = None,
 ) -> Tuple[ViewResult, ViewResult]:
     """(handbook view, business view) of the test window, scored once and cached on the executors."""
     LOG.info(
@@ -181,12 +263,14 @@ def _evaluate(
         protocol.test_start,
         protocol.test_end - dt.timedelta(days=1),
     )
+    started = time.monotonic()
     scored = score(fitted.model, split_flagged(features, protocol)[1], KNOWN_COMPROMISED).cache()
     try:
         handbook = handbook_view(scored, fitted.threshold, protocol.test_days)
         business = business_view(scored, fitted.threshold, protocol.test_days, config.business)
     finally:
         scored.unpersist()
+    _timed(stages, "evaluation", int(business.metrics["rows"]), started)
     return handbook, business
 
 
@@ -194,14 +278,30 @@ SWEPT_BUSINESS_KEYS = ("threshold", "fnr", "fpr", "monthly_damage", "alerts_per_
 
 
 def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
+    days = partition_days(cleaned)
+    config = resolve_window(days, config)
     protocol = config.protocol
-    LOG.info("checking the input covers the windows")
-    check_coverage(cleaned, config)
+    LOG.info(
+        "checking the input covers the windows (training from %s, test %s .. %s)",
+        protocol.train_start,
+        protocol.test_start,
+        protocol.test_end - dt.timedelta(days=1),
+    )
+    check_coverage(days, config)
+    input_files = files_read(cleaned, config)
     first, end = data_window(config)
-    window = cleaned.filter((epoch_day() >= day_number(first)) & (epoch_day() < day_number(end)))
-    features = cached_features(window, protocol.delay_days)
-    fitted = _fit_with_threshold(features, protocol, config)
-    handbook, business = _evaluate(fitted, features, protocol, config)
+    LOG.info("reading %d of the input's %d files (%s %s .. %s)", input_files["read"], input_files["present"],
+             PARTITION_COLUMN, first, end - dt.timedelta(days=1))  # fmt: skip
+    window = read_window(cleaned, config)
+    stages: Stages = {}
+    other_delays = [delay for delay in config.delay_sweep if delay != protocol.delay_days]
+    # The label-free features are the same for every delay: with a sweep they are computed once and kept.
+    delay_free = add_delay_free_features(window)
+    if other_delays:
+        delay_free = materialized(delay_free, name="label-free features")
+    features = materialized(add_delayed_features(delay_free, protocol.delay_days), stages)
+    fitted = _fit_with_threshold(features, protocol, config, stages)
+    handbook, business = _evaluate(fitted, features, protocol, config, stages)
     metrics: Metrics = dict(handbook.metrics)
     business_metrics: Dict[str, Any] = dict(business.metrics)
     metrics["handbook_excluded_rows"] = business_metrics["rows"] - metrics["test_transactions"]
@@ -209,6 +309,13 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     # The targets are judged on the business view only (the handbook view drops most fraud on course data).
     for key in ("meets_fnr_target", "meets_fpr_target", "meets_damage_target"):
         metrics[key] = business_metrics[key]
+    metrics["window"] = {
+        "train_start": protocol.train_start.isoformat(),
+        "test_start": protocol.test_start.isoformat(),
+        "test_end": protocol.test_end.isoformat(),
+    }
+    metrics["input_files"] = input_files
+    metrics["stages"] = stages
     train, test = split(features, protocol)
     example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
     test_window = split_flagged(features, protocol)[1]
@@ -220,7 +327,9 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
             delayed_handbook, delayed_business = handbook.metrics, business_metrics
         else:
             delayed = protocol.with_delay_ending_at_same_test(delay)
-            delayed_features = cached_features(window, delay)
+            delayed_features = materialized(
+                add_delayed_features(delay_free, delay), name=f"features, delay {delay} d"
+            )
             delayed_fit = _fit_with_threshold(delayed_features, delayed, config)
             views = _evaluate(delayed_fit, delayed_features, delayed, config)
             delayed_handbook, delayed_business = views[0].metrics, views[1].metrics
@@ -228,6 +337,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         metrics[f"fnr_delay_{delay}d"] = delayed_handbook["fnr"]
         metrics[f"fpr_delay_{delay}d"] = delayed_handbook["fpr"]
         sweep[str(delay)] = {key: delayed_business[key] for key in SWEPT_BUSINESS_KEYS}
+    delay_free.unpersist()
     business_metrics["delay_sweep"] = sweep
     metrics["business"] = business_metrics
     return TrainingResult(
@@ -237,6 +347,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         business=business,
         fraud_weight=fitted.fraud_weight,
         input_example=example,
+        config=config,
         importances=importances(fitted.model),
         test_window=test_window,
         reference=reference,

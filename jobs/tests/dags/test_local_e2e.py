@@ -6,8 +6,10 @@ Spark and MLflow come from the jobs' venv (jobs/.venv, scripts/setup-python.sh);
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +19,7 @@ import urllib.request
 import pytest
 from airflow.utils.cli import get_bagged_dag
 from conftest import REPO
+from fraud_pipeline_lib import dag as dag_module
 from fraud_pipeline_lib import mlflow_link
 from fraud_pipeline_lib.config import CONFIG_ENV, validate
 
@@ -195,3 +198,57 @@ def test_local_mode_cleans_trains_scores_and_monitors(
     assert [d["day"] for d in monitoring["days"] if d["labels"]] == ["2019-09-28", "2019-09-29"]
     assert monitoring["status"] == "breach" and monitoring["breaches"]
     assert "PSI of" in logs and "MonitoringBreach" in logs
+
+@pytest.fixture(scope="module")
+def three_raw_files(tmp_path_factory):
+    """75 days from 2019-08-22: files of 30, 30 and 15 days (2019-08-22, 09-21, 10-21)."""
+    out = tmp_path_factory.mktemp("raw75")
+    subprocess.run(
+        [
+            str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
+            "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
+            "--days", "75", "--start", "2019-08-22",
+        ],
+        check=True,
+    )  # fmt: skip
+    return sorted(out.glob("*.txt"))
+
+
+def test_scheduled_runs_clean_only_new_files_and_move_their_window(
+    airflow_db, mlflow_server, three_raw_files, tmp_path, monkeypatch
+):
+    """Two scheduled runs on one raw prefix, a third raw file landing between them: the first cleans two
+    files, the second only the new one, and trains on the newest labelled window of the grown data."""
+    raw, work = tmp_path / "raw", tmp_path / "work"
+    raw.mkdir()
+    for source in three_raw_files[:2]:
+        shutil.copy(source, raw / source.name)
+    config = local_config(raw, work, mlflow_server, model="fraud-dag-e2e-scheduled")
+    config = validate(
+        {**config, "schedule": "@daily", "training": {**config["training"], "delaySweepDays": []}}
+    )
+    config_file = tmp_path / "pipeline.json"
+    config_file.write_text(json.dumps(config))
+    monkeypatch.setenv(CONFIG_ENV, str(config_file))
+    # dag.test() always makes manual runs; _plan tells the two apart by run type, so these count as scheduled.
+    monkeypatch.setattr(dag_module, "SCHEDULED_RUN_TYPES", ("manual",))
+    dag = get_bagged_dag(None, "fraud_pipeline")
+    for day in (10, 11):
+        # Intervals after the DAG's start date (2026): the data ends earlier, so each run's window ends at
+        # the newest day of the data cleaned so far.
+        run = dag.test(logical_date=dt.datetime(2026, 1, day, tzinfo=dt.timezone.utc))
+        states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+        assert states and set(states.values()) == {"success"}, states
+        shutil.copy(three_raw_files[2], raw / three_raw_files[2].name)
+
+    reports = sorted((work / "reports").iterdir(), key=lambda folder: folder.name)
+    assert len(reports) == 2
+    cleaned = [json.loads((folder / "clean_report.json").read_text()) for folder in reports]
+    assert [report["input_files"] for report in cleaned] == [2, 1]
+    datasets = list((work / "cleaned").iterdir())
+    assert len(datasets) == 1 and (datasets[0] / "_cleaned_inputs.json").is_file()
+    metrics = [json.loads((folder / "metrics.json").read_text()) for folder in reports]
+    # Newest days 2019-10-20 then 11-04: test windows end 7 days (the delay) before the next day.
+    assert [m["window"]["test_end"] for m in metrics] == ["2019-10-14", "2019-10-29"]
+    assert all(m["business"]["delay_sweep"] == {} for m in metrics)
+    assert all(m["input_files"]["read"] < m["input_files"]["present"] for m in metrics)

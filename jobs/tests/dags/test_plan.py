@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from types import SimpleNamespace
+
 import pytest
 from conftest import rendered_config
-from fraud_pipeline_lib.plan import ParamError, cluster_name, plan_run
+from fraud_pipeline_lib.dag import _plan
+from fraud_pipeline_lib.plan import ParamError, cluster_name, plan_run, scheduled_dataset
 from fraud_pipeline_lib.scoring_plan import VERDICT_TAG
 
 PARAMS = {
@@ -38,7 +43,57 @@ def test_every_output_goes_under_the_run_key():
     )
     # The windows the job adds before trainStart come from pipeline.json, as the config check counted them.
     assert train["--validation-folds"] == str(config["training"]["validationFolds"])
-    assert train["--delay-sweep"] == ",".join(map(str, config["training"]["delaySweepDays"]))
+    # A manual run trains on its trainStart and cleans everything into its own folder.
+    assert train["--train-start"] == PARAMS["trainStart"] and "--window-end" not in train
+    assert "--new-files-only" not in plan["clean_args"]
+
+
+def test_the_delay_sweep_is_opt_in():
+    config = rendered_config("persistent")
+    assert config["training"]["delaySweepDays"] == []
+    assert "--delay-sweep" not in plan_run(config, PARAMS, RUN_ID)["train_args"]
+    swept = plan_run(config, {**PARAMS, "delaySweepDays": [1, 3, 7]}, RUN_ID)["train_args"]
+    assert swept[swept.index("--delay-sweep") + 1] == "1,3,7"
+    opted_in = {**config, "training": {**config["training"], "delaySweepDays": [3]}}
+    in_config = plan_run(opted_in, PARAMS, RUN_ID)["train_args"]
+    assert in_config[in_config.index("--delay-sweep") + 1] == "3"
+
+
+def scheduled_plan(config, day: int) -> dict:
+    """The plan of the scheduled run whose data interval ends on 2026-01-<day> (as dag.py's _plan derives)."""
+    end = dt.datetime(2026, 1, day, tzinfo=dt.timezone.utc)
+    run = SimpleNamespace(run_type="scheduled")
+    return _plan(config, PARAMS, f"scheduled__{end - dt.timedelta(days=1):%Y-%m-%dT%H:%M:%S}+00:00", run, end)
+
+
+def test_consecutive_scheduled_runs_move_forward_and_clean_only_new_files():
+    config = rendered_config("persistent")
+    first, second = scheduled_plan(config, 10), scheduled_plan(config, 11)
+    windows = []
+    for plan in (first, second):
+        train = dict(zip(plan["train_args"][::2], plan["train_args"][1::2]))
+        assert "--train-start" not in train
+        windows.append(dt.date.fromisoformat(train["--window-end"]))
+        assert "--new-files-only" in plan["clean_args"]
+    assert windows == [dt.date(2026, 1, 10), dt.date(2026, 1, 11)]
+    # One cleaned dataset for every scheduled run over the same raw prefix (the ledger lives in it),
+    # reports per run.
+    clean = [dict(zip(p["clean_args"][:8:2], p["clean_args"][1:8:2])) for p in (first, second)]
+    assert (
+        clean[0]["--output"]
+        == clean[1]["--output"]
+        == "{}/{}".format(config["data"]["cleanPrefix"], scheduled_dataset(PARAMS["inputPrefix"]))
+    )
+    assert clean[0]["--report"] != clean[1]["--report"]
+    # A manual run of the same raw data keeps its own folder.
+    assert plan_run(config, PARAMS, RUN_ID)["clean_output"] != first["clean_output"]
+
+
+def test_a_manual_trigger_takes_the_run_params():
+    config = rendered_config("persistent")
+    end = dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)
+    plan = _plan(config, PARAMS, RUN_ID, SimpleNamespace(run_type="manual"), end)
+    assert plan["train_args"][plan["train_args"].index("--train-start") + 1] == PARAMS["trainStart"]
 
 
 def test_scoring_and_monitoring_read_the_run_output_and_the_shared_scores():
@@ -80,8 +135,9 @@ def test_cluster_name_is_stable_per_run_and_valid():
         ({"delayDays": 0}, "delayDays"),
         # The old spelling: Airflow would keep it as an extra param and the run would use the defaults.
         ({"train_start": "2019-10-12"}, "train_start"),
+        ({"delaySweepDays": [0]}, "delaySweepDays[0]"),
     ],
 )
 def test_bad_parameters_are_refused_with_their_name(change, param):
-    with pytest.raises(ParamError, match=f"parameter {param}:.*Fix:"):
+    with pytest.raises(ParamError, match=f"parameter {re.escape(param)}:.*Fix:"):
         plan_run(rendered_config("ephemeral"), {**PARAMS, **change}, RUN_ID)

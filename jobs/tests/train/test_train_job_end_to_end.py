@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -397,3 +398,27 @@ def test_a_killed_then_retried_training_registers_one_version(cleaned, mlflow_se
     assert "an earlier attempt with --idempotency-key" in capsys.readouterr().out
     assert len(client.search_model_versions(f"name='{model}'")) == 1
     assert json.loads((tmp_path / "m.json").read_text())["champion_comparison"]["status"] == "no champion yet"
+def test_a_scheduled_run_takes_the_newest_labelled_window_and_reads_only_it(cleaned, tmp_path, capsys):
+    """--window-end after the data: the newest labelled window of the data; a junk file in a partition
+    outside the window (as an old, half-written day would be) is never opened."""
+    clean_dir, report = cleaned
+    copy = tmp_path / "clean"
+    shutil.copytree(clean_dir, copy)
+    junk = copy / "tx_date=2019-07-01"
+    junk.mkdir()
+    (junk / "part-00000-junk.snappy.parquet").write_bytes(b"not parquet")
+    args = train_args((copy, report), tmp_path / "m.json", "--delay-sweep", "7")
+    start = args.index("--train-start")
+    args[start : start + 2] = ["--window-end", "2019-10-20"]
+    assert train_main(args) == 0
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    # The data ends on 2019-10-05: test days labelled 7 days later end on 2019-09-29 (exclusive).
+    assert metrics["window"] == {
+        "train_start": "2019-09-08",
+        "test_start": "2019-09-22",
+        "test_end": "2019-09-29",
+    }
+    files = metrics["input_files"]
+    assert files["read"] < files["present"]
+    assert set(metrics["stages"]) == {"features", "fit", "evaluation"}
+    assert metrics["stages"]["evaluation"]["rows"] == metrics["business"]["rows"]

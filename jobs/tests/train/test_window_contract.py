@@ -29,6 +29,8 @@ def _cases() -> dict:
 
 def _job_window(tmp_path: Path, window: dict, protocol: dict):
     """data_window of the TrainingConfig the job builds from the arguments the DAG's plan passes."""
+    # As the plan passes them: --delay-sweep only when the sweep is asked for.
+    sweep = protocol["delaySweepDays"]
     args = parser().parse_args(
         [
             "--input", str(tmp_path),
@@ -37,7 +39,7 @@ def _job_window(tmp_path: Path, window: dict, protocol: dict):
             "--delay-days", str(window["delayDays"]),
             "--test-days", str(window["testDays"]),
             "--validation-folds", str(protocol["validationFolds"]),
-            "--delay-sweep", ",".join(str(d) for d in protocol["delaySweepDays"]),
+            *(["--delay-sweep", ",".join(str(d) for d in sweep)] if sweep else []),
             "--model", "logistic_regression",
             "--metrics-out", str(tmp_path / "metrics.json"),
         ]
