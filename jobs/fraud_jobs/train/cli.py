@@ -163,8 +163,8 @@ def parser() -> argparse.ArgumentParser:
         "--delay-sweep",
         type=_delays,
         default=DELAY_SWEEP_DAYS,
-        help="opt-in experiment: label delays (e.g. 1,3,7) to train and report FNR/FPR for, each one more fit "
-        "and evaluation on the same test window (default: none)",
+        help="opt-in experiment: label delays (e.g. 1,3,7) to train and report FNR/FPR for, each one more "
+        "fit and evaluation on the same test window (default: none)",
     )
     # Business view: cards already known to be compromised, and the real volume the sample stands for.
     p.add_argument(

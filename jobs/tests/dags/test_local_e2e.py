@@ -199,6 +199,7 @@ def test_local_mode_cleans_trains_scores_and_monitors(
     assert monitoring["status"] == "breach" and monitoring["breaches"]
     assert "PSI of" in logs and "MonitoringBreach" in logs
 
+
 @pytest.fixture(scope="module")
 def three_raw_files(tmp_path_factory):
     """75 days from 2019-08-22: files of 30, 30 and 15 days (2019-08-22, 09-21, 10-21)."""

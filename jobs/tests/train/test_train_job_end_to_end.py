@@ -398,6 +398,8 @@ def test_a_killed_then_retried_training_registers_one_version(cleaned, mlflow_se
     assert "an earlier attempt with --idempotency-key" in capsys.readouterr().out
     assert len(client.search_model_versions(f"name='{model}'")) == 1
     assert json.loads((tmp_path / "m.json").read_text())["champion_comparison"]["status"] == "no champion yet"
+
+
 def test_a_scheduled_run_takes_the_newest_labelled_window_and_reads_only_it(cleaned, tmp_path, capsys):
     """--window-end after the data: the newest labelled window of the data; a junk file in a partition
     outside the window (as an old, half-written day would be) is never opened."""
