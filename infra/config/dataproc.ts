@@ -58,6 +58,11 @@ export const DATAPROC_DEFAULTS = {
     data: { preset: "s3-c4-m16", diskType: "network-ssd", diskSizeGb: 128, hosts: 3 },
 } as const;
 
+/** HDFS block replication on a cluster with `dataHosts` data hosts: Hadoop's default 3, or fewer hosts. */
+export function hdfsReplication(dataHosts: number): number {
+    return Math.min(3, dataHosts);
+}
+
 /** Compares dotted versions numerically: -1, 0, 1. */
 export function compareVersions(a: string, b: string): number {
     const left = a.split(".").map(Number);

@@ -1,4 +1,5 @@
-"""The `fraud_pipeline` DAG: plan -> clean -> train (registration and champion gate) -> MLflow run link.
+"""The `fraud_pipeline` DAG: plan -> clean -> train (registration and champion gate) -> MLflow run link;
+with cleanFrom hdfs (persistent mode), a stage_raw distcp job before clean (fraud_pipeline_lib/staging.py).
 
 The mode of the rendered pipeline.json decides where Spark runs:
   persistent  Data Proc jobs on the Pulumi-managed cluster;
@@ -19,6 +20,7 @@ from airflow.sdk import DAG, Param, TriggerRule
 from fraud_pipeline_lib import mlflow_link
 from fraud_pipeline_lib.config import RUN_WINDOW, location_pointer, schema_at
 from fraud_pipeline_lib.plan import plan_run
+from fraud_pipeline_lib.staging import stage_tasks
 
 DAG_ID = "fraud_pipeline"
 
@@ -207,5 +209,7 @@ def build_dag(config: Dict[str, Any]) -> DAG:
             [plan, create, *jobs, report, delete, verify] >> watcher
         else:
             cluster_id = config["dataproc"]["clusterId"] if mode == "persistent" else None
-            _chain([plan, *_spark_tasks(config, plan, cluster_id), report])
+            # HDFS staging (cleanFrom hdfs, persistent mode only): distcp before cleaning.
+            staging = stage_tasks(config, plan, cluster_id)
+            _chain([plan, *staging, *_spark_tasks(config, plan, cluster_id), report])
     return dag

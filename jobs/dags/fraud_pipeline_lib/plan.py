@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, List
 
 from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
+from fraud_pipeline_lib.staging import plan_input
 
 
 class ParamError(ValueError):
@@ -46,8 +47,9 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
     clean_output = "{}/{}".format(data["cleanPrefix"].rstrip("/"), key)
     reports = "{}/{}".format(data["reportsPrefix"].rstrip("/"), key)
     clean_report = reports + "/clean_report.json"
+    clean_input, stage_args = plan_input(config, str(params["inputPrefix"]))
     clean_args: List[str] = [
-        "--input", str(params["inputPrefix"]),
+        "--input", clean_input,
         "--output", clean_output,
         "--report", clean_report,
         "--quarantine", "{}/{}".format(data["quarantinePrefix"].rstrip("/"), key),
@@ -74,6 +76,7 @@ def plan_run(config: Dict[str, Any], params: Dict[str, Any], run_id: str) -> Dic
         "run_key": key,
         "cluster_name": cluster_name(run_id),
         "clean_output": clean_output,
+        "stage_args": stage_args,
         "clean_args": clean_args,
         "train_args": train_args,
     }
