@@ -12,10 +12,12 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
+from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -32,8 +34,9 @@ def classpath() -> str:
     return f"{HERE}{os.pathsep}{JARS}/*"
 
 
-def _java(main: str, args: Sequence[str], heap_mb: int = 1024) -> List[str]:
-    return [JAVA, f"-Xmx{heap_mb}m", "-cp", classpath(), main, *args]
+def _java(main: str, args: Sequence[str], heap_mb: int = 1024, first: Sequence[str] = ()) -> List[str]:
+    """`first`: classpath entries ahead of the jars (configuration folders, extra jars)."""
+    return [JAVA, f"-Xmx{heap_mb}m", "-cp", os.pathsep.join([*first, classpath()]), main, *args]
 
 
 class MiniDfs:
@@ -107,13 +110,25 @@ class DistcpRun:
     seconds: float
 
 
-def distcp(args: Sequence[str], properties: Optional[Dict[str, str]] = None) -> DistcpRun:
+def _site_xml(properties: Dict[str, str]) -> str:
+    items = "".join(
+        f"<property><name>{escape(key)}</name><value>{escape(value)}</value></property>\n"
+        for key, value in sorted(properties.items())
+    )
+    return f'<?xml version="1.0"?>\n<configuration>\n{items}</configuration>\n'
+
+
+def distcp(args: Sequence[str], properties: Optional[Dict[str, str]] = None, jars: Sequence[Path] = ()) -> DistcpRun:
     """Runs org.apache.hadoop.tools.DistCp (the Data Proc job's main class) with `args`, as MapReduce's
-    local runner; returns its job counters."""
-    defines = [f"-D{key}={value}" for key, value in sorted((properties or {}).items())]
-    started = time.monotonic()
-    done = subprocess.run(_java("org.apache.hadoop.tools.DistCp", [*defines, *args]), capture_output=True, text=True)
-    seconds = time.monotonic() - started
+    local runner; returns its job counters. `properties` go into a core-site.xml (not the command line:
+    they may hold keys), `jars` onto the classpath (e.g. hadoop-aws for an s3a:// source)."""
+    with tempfile.TemporaryDirectory(prefix="distcp-conf-") as conf:
+        (Path(conf) / "core-site.xml").write_text(_site_xml(properties or {}))
+        (Path(conf) / "log4j.properties").write_text((HERE / "log4j.properties").read_text())
+        command = _java("org.apache.hadoop.tools.DistCp", args, first=[conf, *map(str, jars)])
+        started = time.monotonic()
+        done = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.monotonic() - started
     if done.returncode != 0:
         raise RuntimeError(f"distcp {' '.join(args)} exited {done.returncode}: {done.stderr[-3000:]}")
     counters = {name: int(value) for name, value in _COUNTER.findall(done.stderr)}

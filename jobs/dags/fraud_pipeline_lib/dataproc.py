@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from airflow.providers.yandex.hooks.dataproc import DataprocHook
 from airflow.providers.yandex.operators.dataproc import (
+    DataprocBaseOperator,
     DataprocCreateClusterOperator,
     DataprocCreateMapReduceJobOperator,
     DataprocCreatePysparkJobOperator,
@@ -32,18 +33,14 @@ class NamedClusterCreateOperator(DataprocCreateClusterOperator):
     template_fields: Sequence[str] = ("cluster_name",)
 
 
-class _CancellableJob:
+class _CancellableJob(DataprocBaseOperator):
     """Creates a Data Proc job as the provider does (create, then wait for the operation), keeping the job id
     while it runs so that on_kill can cancel it. Mixed in before a provider job operator, which keeps its own
     arguments; a subclass says which job it sends (`_job_spec`)."""
 
     template_fields: Sequence[str] = ("cluster_id", "args")
-    cluster_id: Any
     name: str
     args: Any
-    properties: Any
-    yandex_conn_id: Optional[str]
-    log: Any
 
     def __init__(self, *, cluster_bucket: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -64,7 +61,7 @@ class _CancellableJob:
         from yandex.cloud.dataproc.v1.job_service_pb2_grpc import JobServiceStub
         from yandexcloud.operations import OperationError
 
-        self._hook = hook = self._setup(context)  # type: ignore[attr-defined]
+        self._hook = hook = self._setup(context)
         job = self._job_spec()
         request = job_service_pb2.CreateJobRequest(cluster_id=self.cluster_id, name=self.name, **job)
         operation = hook.sdk.client(JobServiceStub).Create(request)
