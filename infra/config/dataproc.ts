@@ -50,6 +50,8 @@ export interface DataprocConfig {
     readonly masterPublicIp: boolean;
     readonly pipPackages: Readonly<Record<string, string>>;
     readonly deletionProtection: boolean;
+    /** JupyterLab on the persistent cluster's master, reached through an SSH tunnel (infra/dataproc/README.md). */
+    readonly jupyterLab: boolean;
 }
 
 export const DATAPROC_DEFAULTS = {
@@ -110,6 +112,7 @@ export function parseDataproc(config: RawConfig): DataprocConfig {
         masterPublicIp: section.boolean("masterPublicIp", false),
         pipPackages: pipPackages(section, DATAPROC_IMAGES[imageVersion].python, imageVersion),
         deletionProtection: section.boolean("deletionProtection", false),
+        jupyterLab: section.boolean("jupyterLab", true),
     };
     section.finish();
     return dataproc;
