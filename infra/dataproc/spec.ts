@@ -3,7 +3,7 @@
 // (pipeline.json, ephemeral mode), so the two cannot drift apart.
 import { DataprocConfig, hdfsReplication, SubclusterConfig } from "../config/dataproc";
 
-/** HDFS/YARN/SPARK run the jobs; MAPREDUCE is Hadoop's batch framework (e.g. `hadoop distcp` by hand). No Livy: jobs go through the Data Proc API. */
+/** HDFS/YARN/SPARK run the jobs; MAPREDUCE runs the HDFS staging step (distcp is a MapReduce program). No Livy: jobs go through the Data Proc API. */
 export const DATAPROC_SERVICES = ["HDFS", "YARN", "SPARK", "MAPREDUCE"] as const;
 
 /**
