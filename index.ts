@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yandex from "@pulumi/yandex";
 // Imports only each folder's index.ts (its public surface).
 import { loadConfig, needsPersistentCluster } from "./infra/config";
-import { Dataproc, jobSparkProperties } from "./infra/dataproc";
+import { Dataproc, JUPYTER_PORT, jobSparkProperties } from "./infra/dataproc";
 import { Identity } from "./infra/identity";
 import { Network, PORTS } from "./infra/network";
-import { masterTunnelCommand, OrchestratorServiceFiles, OrchestratorVm, uiEndpoints, uiTunnelCommand, VM_LAYOUT, VM_USER } from "./infra/orchestrator";
+import { jumpTunnelCommand, masterTunnelCommand, OrchestratorServiceFiles, OrchestratorVm, uiEndpoints, uiTunnelCommand, VM_LAYOUT, VM_USER } from "./infra/orchestrator";
 import { Storage } from "./infra/storage";
 import { Provisioning } from "./infra/provisioning";
 import { CostLedger, costSettingsOf } from "./infra/cost";
@@ -59,6 +59,7 @@ const dataproc = new Dataproc("dataproc", {
     labels,
     python: config.provisioning.python,
     protect: config.protect,
+    initScripts: { codeBucket: storage.bucketNames.code, accessKey: identity.storageAccessKeyId, secretKey: identity.storageSecretKey },
 }, { ...withProvider, dependsOn: [network, ...identity.grants, ...storage.grants] });
 
 const vm = new OrchestratorVm("orchestrator", {
@@ -130,6 +131,11 @@ export const sshVm = pulumi.interpolate`ssh ${VM_USER}@${vm.publicIp}`;
 export const sshMaster = masterFqdnCommand ? pulumi.interpolate`ssh -J ${VM_USER}@${vm.publicIp} ${VM_USER}@$(${masterFqdnCommand})` : null;
 export const masterUiTunnel = masterFqdnCommand
     ? pulumi.all([vm.publicIp, masterFqdnCommand]).apply(([ip, lookup]) => masterTunnelCommand(VM_USER, ip, `$(${lookup})`))
+    : null;
+// JupyterLab on the master's loopback (dataproc.jupyterLab): this tunnel, then http://localhost:8888/ with the
+// token `jupyter server list` prints on the master (infra/dataproc/README.md "JupyterLab").
+export const jupyterLabTunnel = masterFqdnCommand && config.dataproc.jupyterLab
+    ? pulumi.all([vm.publicIp, masterFqdnCommand]).apply(([ip, lookup]) => jumpTunnelCommand(VM_USER, ip, `$(${lookup})`, [JUPYTER_PORT]))
     : null;
 export const serviceAccountIds = identity.serviceAccountIds;
 export const kmsKeyId = identity.kmsKeyId;

@@ -6,6 +6,7 @@ import { monthlyBudget } from "./rules/budget";
 import { dataprocWithinLimits } from "./rules/dataproc-limits";
 import { productionDeletionProtection } from "./rules/deletion-protection";
 import { noPrivateKeyInMetadata } from "./rules/instance-metadata";
+import { jupyterPortPrivate } from "./rules/jupyter-port";
 import { noPlainHttpUiIngress } from "./rules/plain-http-ui-ports";
 import { noPublicAdminIngress } from "./rules/security-group-ingress";
 
@@ -14,6 +15,7 @@ export const RESOURCE_POLICIES: readonly ResourceValidationPolicy[] = [
     bucketKmsEncryption,
     noPublicAdminIngress,
     noPlainHttpUiIngress,
+    jupyterPortPrivate,
     noPrivateKeyInMetadata,
     dataprocWithinLimits,
     productionDeletionProtection,

@@ -7,6 +7,7 @@ import { dataprocWithinLimits } from "./rules/dataproc-limits";
 import { productionDeletionProtection } from "./rules/deletion-protection";
 import { noPrivateKeyInMetadata } from "./rules/instance-metadata";
 import { noPlainHttpUiIngress } from "./rules/plain-http-ui-ports";
+import { jupyterPortPrivate } from "./rules/jupyter-port";
 import { noPublicAdminIngress } from "./rules/security-group-ingress";
 import { RESOURCE_POLICIES } from "./policies";
 import { compliantBucket, compliantCluster, compliantInstance, compliantResources, compliantSecurityGroup, withInput } from "./fixtures";
@@ -111,6 +112,33 @@ describe("policy rules on hand-built resources", () => {
             i.egresses.push({ protocol: "TCP", port: 5000, v4CidrBlocks: ["10.10.0.0/24"] });
         });
         assert.deepStrictEqual(await resourceViolations(noPlainHttpUiIngress, [fine]), []);
+    });
+
+    it("jupyter-port-private: 8888 from any address range or another security group, ranges and ANY included", async () => {
+        const open = (rule: object) => withInput(compliantSecurityGroup, (i) => { i.ingresses.push(rule); });
+        const found = await resourceViolations(jupyterPortPrivate, [
+            open({ protocol: "TCP", port: 8888, v4CidrBlocks: ["203.0.113.0/24"] }),
+            open({ protocol: "TCP", port: 8888, securityGroupId: "orchestrator-sg" }),
+            open({ protocol: "TCP", fromPort: 8000, toPort: 9000, v4CidrBlocks: ["10.10.0.0/24"] }),
+            open({ protocol: "ANY", v6CidrBlocks: ["::/0"] }),
+        ]);
+        assert.strictEqual(found.length, 4, found.join("\n"));
+        assert.match(found[0], /security group "cluster-sg" ingresses\[3\] admits 203.0.113.0\/24 to 8888 \(Jupyter\); remove the rule: open JupyterLab with the stack output jupyterLabTunnel/);
+        assert.match(found[1], /admits security group orchestrator-sg to 8888/);
+        assert.match(found[2], /admits 10.10.0.0\/24 to 8888/);
+        assert.match(found[3], /admits ::\/0 to 8888/);
+        const rule = { type: "yandex:index/vpcSecurityGroupRule:VpcSecurityGroupRule", name: "jupyter-rule", inputs: { direction: "ingress", protocol: "TCP", port: 8888, v4CidrBlocks: ["198.51.100.7/32"] } };
+        assert.match((await resourceViolations(jupyterPortPrivate, [rule]))[0], /security group rule "jupyter-rule" admits 198.51.100.7\/32 to 8888/);
+    });
+
+    it("jupyter-port-private allows the cluster's own hosts (all ports within the group), other ports and egress", async () => {
+        const fine = withInput(compliantSecurityGroup, (i) => {
+            i.ingresses.push({ protocol: "ANY", fromPort: 0, toPort: 65535, predefinedTarget: "self_security_group" });
+            i.ingresses.push({ protocol: "TCP", port: 22, v4CidrBlocks: ["203.0.113.0/24"] });
+            i.ingresses.push({ protocol: "UDP", port: 8888, v4CidrBlocks: ["203.0.113.0/24"] });
+            i.egresses.push({ protocol: "TCP", port: 8888, v4CidrBlocks: ["10.10.0.0/24"] });
+        });
+        assert.deepStrictEqual(await resourceViolations(jupyterPortPrivate, [fine]), []);
     });
 
     it("no-private-key-in-metadata: PEM, OpenSSH, service-account key JSON; Data Proc keys too", async () => {

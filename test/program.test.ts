@@ -91,6 +91,7 @@ describe("the Pulumi program under mocks", function () {
                 "StorageBucket/logs",
                 "StorageBucket/mlflow",
                 "StorageBucket/raw",
+                "StorageObject/jupyterlab-init",
                 "VpcGateway/nat",
                 "VpcNetwork/network",
                 "VpcRouteTable/egress",

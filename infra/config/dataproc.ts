@@ -50,6 +50,8 @@ export interface DataprocConfig {
     readonly masterPublicIp: boolean;
     readonly pipPackages: Readonly<Record<string, string>>;
     readonly deletionProtection: boolean;
+    /** JupyterLab on the persistent cluster's master, reached through an SSH tunnel (infra/dataproc/README.md). */
+    readonly jupyterLab: boolean;
 }
 
 export const DATAPROC_DEFAULTS = {
@@ -57,6 +59,11 @@ export const DATAPROC_DEFAULTS = {
     master: { preset: "s3-c2-m8", diskType: "network-ssd", diskSizeGb: 40, hosts: 1 },
     data: { preset: "s3-c4-m16", diskType: "network-ssd", diskSizeGb: 128, hosts: 3 },
 } as const;
+
+/** HDFS block replication on a cluster with `dataHosts` data hosts: Hadoop's default 3, or fewer hosts. */
+export function hdfsReplication(dataHosts: number): number {
+    return Math.min(3, dataHosts);
+}
 
 /** Compares dotted versions numerically: -1, 0, 1. */
 export function compareVersions(a: string, b: string): number {
@@ -105,6 +112,7 @@ export function parseDataproc(config: RawConfig): DataprocConfig {
         masterPublicIp: section.boolean("masterPublicIp", false),
         pipPackages: pipPackages(section, DATAPROC_IMAGES[imageVersion].python, imageVersion),
         deletionProtection: section.boolean("deletionProtection", false),
+        jupyterLab: section.boolean("jupyterLab", true),
     };
     section.finish();
     return dataproc;

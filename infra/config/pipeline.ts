@@ -3,6 +3,9 @@ import { RawConfig, Section } from "./reader";
 import { parsePipelineRun, PipelineRunConfig } from "./pipeline-run";
 import { parsePipelineDag, PipelineDagConfig } from "./pipeline-dag";
 import { parsePipelineScoring, PipelineScoringConfig } from "./pipeline-scoring";
+import { CleanFrom, parseCleanFrom } from "./pipeline-staging";
+import { parseDataproc } from "./dataproc";
+import { parseRawDataSizeGb } from "./storage";
 
 /**
  * persistent: one long-lived Data Proc cluster declared here;
@@ -14,11 +17,21 @@ export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
 export interface PipelineConfig extends PipelineRunConfig, PipelineDagConfig, PipelineScoringConfig {
     readonly mode: PipelineMode;
+    /** Where cleaning reads the raw files; hdfs adds the distcp staging step (persistent mode only). */
+    readonly cleanFrom: CleanFrom;
 }
 
 export function parsePipeline(config: RawConfig): PipelineConfig {
     const section = Section.of(config, "pipeline");
-    const pipeline: PipelineConfig = { mode: section.oneOf("mode", PIPELINE_MODES, "persistent"), ...parsePipelineRun(section), ...parsePipelineDag(section), ...parsePipelineScoring(section) };
+    const mode = section.oneOf("mode", PIPELINE_MODES, "persistent");
+    const cleanFrom = parseCleanFrom(section, mode, parseDataproc(config), parseRawDataSizeGb(config));
+    const pipeline: PipelineConfig = {
+        mode,
+        cleanFrom,
+        ...parsePipelineRun(section),
+        ...parsePipelineDag(section),
+        ...parsePipelineScoring(section),
+    };
     section.finish();
     return pipeline;
 }

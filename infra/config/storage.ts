@@ -53,9 +53,18 @@ export const RAW_HEADROOM = 1.1;
 const DAYS = { min: 1, max: 3650 };
 const BUCKET_SUFFIX = /^[a-z0-9][a-z0-9-]{0,24}$/;
 
+function readRawDataSizeGb(section: Section): number {
+    return section.integer("rawDataSizeGb", STORAGE_DEFAULTS.rawDataSizeGb, { min: 1, max: 1024 * 1024 });
+}
+
+/** `storage.rawDataSizeGb` alone (the HDFS staging check of fraud-mlops:pipeline.cleanFrom sizes the copy by it). */
+export function parseRawDataSizeGb(config: RawConfig): number {
+    return readRawDataSizeGb(Section.of(config, "storage"));
+}
+
 export function parseStorage(config: RawConfig, context: StorageContext): StorageConfig {
     const section = Section.of(config, "storage");
-    const rawDataSizeGb = section.integer("rawDataSizeGb", STORAGE_DEFAULTS.rawDataSizeGb, { min: 1, max: 1024 * 1024 });
+    const rawDataSizeGb = readRawDataSizeGb(section);
     const needed = Math.ceil(rawDataSizeGb * RAW_HEADROOM);
     const rawMaxSizeGb = section.integer("rawMaxSizeGb", STORAGE_DEFAULTS.rawMaxSizeGb, { min: 1, max: 1024 * 1024 });
     if (rawMaxSizeGb < needed) {

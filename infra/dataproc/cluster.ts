@@ -4,6 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yandex from "@pulumi/yandex";
 import { DataprocClusterSpec, subclusters, UI_PROXY } from "./spec";
 import { DataprocConfig } from "../config/dataproc";
+import { JUPYTER_INIT_KEY, jupyterInitAction, jupyterInitScript } from "./jupyter";
+
+/** Where the persistent cluster's initialization actions are uploaded from (dataproc.jupyterLab). */
+export interface InitScriptStore {
+    readonly codeBucket: pulumi.Input<string>;
+    /** The storage account's static key (it writes the code bucket); secrets. */
+    readonly accessKey: pulumi.Input<string>;
+    readonly secretKey: pulumi.Input<string>;
+}
 
 export interface DataprocClusterArgs {
     readonly name: string;
@@ -11,6 +20,8 @@ export interface DataprocClusterArgs {
     readonly spec: pulumi.Output<DataprocClusterSpec>;
     /** Pulumi `protect` (fraud-mlops:protect): also turns on the cluster's deletionProtection; production stacks must set it. */
     readonly protect: boolean;
+    /** Needed when config.jupyterLab is on: the init script is uploaded there before the cluster exists. */
+    readonly initScripts?: InitScriptStore;
 }
 
 export class DataprocCluster extends pulumi.ComponentResource {
@@ -19,6 +30,7 @@ export class DataprocCluster extends pulumi.ComponentResource {
     constructor(name: string, args: DataprocClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-mlops:infra:DataprocCluster", name, {}, opts);
         const { config, spec } = args;
+        const initActions = config.jupyterLab ? [uploadJupyterInit(this, args.initScripts, opts?.dependsOn)] : [];
         const cluster = new yandex.DataprocCluster("cluster", {
             name: args.name,
             description: "Cleans raw transactions and trains the fraud model",
@@ -35,6 +47,9 @@ export class DataprocCluster extends pulumi.ComponentResource {
                     services: spec.services.apply((services) => [...services]),
                     properties: spec.properties.apply((properties) => ({ ...properties })),
                     sshPublicKeys: spec.sshPublicKeys.apply((keys) => [...keys]),
+                    // Run once, at creation, on every host (the script acts on the master only); a change
+                    // of this list replaces the cluster.
+                    initializationActions: initActions,
                 },
                 // Subcluster sizes come from the config the spec was built from (one source: subclusters()).
                 subclusterSpecs: spec.subnetId.apply((subnetId) => subclusters(config).map(({ name, role, resourcePresetId, diskTypeId, diskSize, hostsCount, assignPublicIp }) => ({
@@ -50,4 +65,21 @@ export class DataprocCluster extends pulumi.ComponentResource {
         this.clusterId = cluster.id;
         this.registerOutputs({ clusterId: this.clusterId });
     }
+}
+
+/**
+ * The JupyterLab script as an object of the code bucket, and the action that runs it. The action's URI is
+ * read from the object's outputs, so the cluster waits for the upload.
+ */
+function uploadJupyterInit(parent: pulumi.Resource, store: InitScriptStore | undefined, dependsOn: pulumi.ResourceOptions["dependsOn"]) {
+    if (!store) throw new Error("dataproc.jupyterLab needs initScripts (the code bucket and the storage key)");
+    const object = new yandex.StorageObject("jupyterlab-init", {
+        bucket: store.codeBucket,
+        key: JUPYTER_INIT_KEY,
+        content: jupyterInitScript(),
+        contentType: "text/x-shellscript",
+        accessKey: store.accessKey,
+        secretKey: store.secretKey,
+    }, { parent, dependsOn });
+    return object.bucket.apply(jupyterInitAction);
 }

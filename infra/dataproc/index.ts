@@ -6,10 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { DataprocConfig } from "../config/dataproc";
 import { HostPlacement } from "../network/placement";
-import { DataprocCluster } from "./cluster";
+import { DataprocCluster, InitScriptStore } from "./cluster";
 import { airflowClusterLabels, airflowClusterTemplate, clusterSpecOf, DataprocClusterSpec, DataprocPlacement } from "./spec";
 
-export { DataprocCluster } from "./cluster";
+export { DataprocCluster, InitScriptStore } from "./cluster";
+export { JUPYTER_PORT } from "./jupyter";
 export { DataprocClusterSpec, DataprocPlacement } from "./spec";
 export { jobSparkProperties, JobSparkProperties } from "./sizing";
 
@@ -30,6 +31,8 @@ export interface DataprocArgs extends Omit<HostPlacement, "sshPublicKey"> {
     readonly python: string;
     /** Pulumi `protect` (fraud-mlops:protect). */
     readonly protect: boolean;
+    /** Where the persistent cluster's initialization actions (JupyterLab) are uploaded. */
+    readonly initScripts: InitScriptStore;
 }
 
 /**
@@ -74,7 +77,7 @@ export class Dataproc extends pulumi.ComponentResource {
         this.template = this.spec.apply(airflowClusterTemplate);
 
         if (args.persistent) {
-            this.cluster = new DataprocCluster(name, { name: args.name, config: args.config, spec: this.spec, protect: args.protect }, { parent: this, dependsOn: opts?.dependsOn });
+            this.cluster = new DataprocCluster(name, { name: args.name, config: args.config, spec: this.spec, protect: args.protect, initScripts: args.initScripts }, { parent: this, dependsOn: opts?.dependsOn });
             this.clusterId = this.cluster.clusterId;
         }
 

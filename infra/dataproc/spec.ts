@@ -1,9 +1,9 @@
 // The Data Proc cluster spec as data (pure): services, properties, subclusters and placement. One spec
 // feeds the persistent cluster (./cluster.ts) and the template Airflow creates per-run clusters from
 // (pipeline.json, ephemeral mode), so the two cannot drift apart.
-import { DataprocConfig, SubclusterConfig } from "../config/dataproc";
+import { DataprocConfig, hdfsReplication, SubclusterConfig } from "../config/dataproc";
 
-/** HDFS/YARN/SPARK run the jobs; MAPREDUCE is Hadoop's batch framework (e.g. `hadoop distcp` by hand). No Livy: jobs go through the Data Proc API. */
+/** HDFS/YARN/SPARK run the jobs; MAPREDUCE runs the HDFS staging step (distcp is a MapReduce program). No Livy: jobs go through the Data Proc API. */
 export const DATAPROC_SERVICES = ["HDFS", "YARN", "SPARK", "MAPREDUCE"] as const;
 
 /**
@@ -15,7 +15,6 @@ export const UI_PROXY = false;
 
 /** Python of the images' conda environment, where `pip:` properties install packages. */
 export const CLUSTER_PYTHON = "/opt/conda/bin/python3";
-const HDFS_DEFAULT_REPLICATION = 3;
 
 /**
  * Label every cluster Airflow creates carries besides project and stack: the destroy-time cleanup deletes
@@ -32,7 +31,7 @@ export function clusterProperties(config: DataprocConfig): Record<string, string
         "spark:spark.yarn.appMasterEnv.PYSPARK_PYTHON": CLUSTER_PYTHON,
         "spark:spark.sql.session.timeZone": "UTC",
         // Fewer data hosts than the default replication would leave every block under-replicated.
-        "hdfs:dfs.replication": String(Math.min(HDFS_DEFAULT_REPLICATION, config.data.hosts)),
+        "hdfs:dfs.replication": String(hdfsReplication(config.data.hosts)),
         ...pip,
     };
 }

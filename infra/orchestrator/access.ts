@@ -32,8 +32,12 @@ export function uiTunnelCommand(vmUser: string, vmPublicIp: string, ports: UiPor
     return `ssh -N ${forward(ports.airflow)} ${forward(ports.mlflow)} ${vmUser}@${vmPublicIp}`;
 }
 
-/** Opens the master's web UIs on localhost, hopping through the VM (cluster hosts have no public address). */
+/** Opens `ports` of a cluster host on the same localhost ports, hopping through the VM (cluster hosts have no public address). */
+export function jumpTunnelCommand(vmUser: string, vmPublicIp: string, host: string, ports: readonly number[]): string {
+    return `ssh -N -J ${vmUser}@${vmPublicIp} ${ports.map(forward).join(" ")} ${vmUser}@${host}`;
+}
+
+/** Opens the master's web UIs on localhost, hopping through the VM. */
 export function masterTunnelCommand(vmUser: string, vmPublicIp: string, masterHost: string): string {
-    const forwards = Object.values(MASTER_UI_PORTS).map(forward).join(" ");
-    return `ssh -N -J ${vmUser}@${vmPublicIp} ${forwards} ${vmUser}@${masterHost}`;
+    return jumpTunnelCommand(vmUser, vmPublicIp, masterHost, Object.values(MASTER_UI_PORTS));
 }

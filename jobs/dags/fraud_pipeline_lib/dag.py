@@ -1,5 +1,6 @@
 """The `fraud_pipeline` DAG: plan -> clean -> train (registration and champion gate) -> score (champion) ->
-monitor -> MLflow run link -> check_monitoring (fails on a drift or outcome breach).
+monitor -> MLflow run link -> check_monitoring (fails on a drift or outcome breach); with cleanFrom hdfs
+(persistent mode), a stage_raw distcp job before clean (fraud_pipeline_lib/staging.py).
 
 The mode of the rendered pipeline.json decides where Spark runs:
   persistent  Data Proc jobs on the Pulumi-managed cluster;
@@ -21,6 +22,7 @@ from fraud_pipeline_lib import mlflow_link
 from fraud_pipeline_lib.config import DELAY_SWEEP, RUN_WINDOW, location_pointer, schema_at
 from fraud_pipeline_lib.monitoring_check import monitoring_check_task
 from fraud_pipeline_lib.plan import plan_run
+from fraud_pipeline_lib.staging import stage_tasks
 
 DAG_ID = "fraud_pipeline"
 
@@ -222,5 +224,7 @@ def build_dag(config: Dict[str, Any]) -> DAG:
             [plan, create, *jobs, report, check, delete, verify] >> watcher
         else:
             cluster_id = config["dataproc"]["clusterId"] if mode == "persistent" else None
-            _chain([plan, *_spark_tasks(config, plan, cluster_id), report, check])
+            # HDFS staging (cleanFrom hdfs, persistent mode only): distcp before cleaning.
+            staging = stage_tasks(config, plan, cluster_id)
+            _chain([plan, *staging, *_spark_tasks(config, plan, cluster_id), report, check])
     return dag

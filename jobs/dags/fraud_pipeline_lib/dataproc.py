@@ -12,11 +12,13 @@ service account.
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from airflow.providers.yandex.hooks.dataproc import DataprocHook
 from airflow.providers.yandex.operators.dataproc import (
+    DataprocBaseOperator,
     DataprocCreateClusterOperator,
+    DataprocCreateMapReduceJobOperator,
     DataprocCreatePysparkJobOperator,
     DataprocDeleteClusterOperator,
 )
@@ -32,11 +34,14 @@ class NamedClusterCreateOperator(DataprocCreateClusterOperator):
     template_fields: Sequence[str] = ("cluster_name",)
 
 
-class PysparkJobOperator(DataprocCreatePysparkJobOperator):
-    """Runs the job as the provider does (create, then wait for the operation), keeping the job id while it
-    runs so that on_kill can cancel it."""
+class _CancellableJob(DataprocBaseOperator):
+    """Creates a Data Proc job as the provider does (create, then wait for the operation), keeping the job id
+    while it runs so that on_kill can cancel it. Mixed in before a provider job operator, which keeps its own
+    arguments; a subclass says which job it sends (`_job_spec`)."""
 
     template_fields: Sequence[str] = ("cluster_id", "args")
+    name: str
+    args: Any
 
     def __init__(self, *, cluster_bucket: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -45,28 +50,27 @@ class PysparkJobOperator(DataprocCreatePysparkJobOperator):
         # (cluster id, job id) from the create operation's metadata until the job has finished.
         self._running: Optional[Tuple[str, str]] = None
 
+    def _job_spec(self) -> Dict[str, Any]:
+        """The CreateJobRequest's job field, e.g. {"pyspark_job": job_pb2.PysparkJob(...)}."""
+        raise NotImplementedError
+
+    def _args(self) -> List[str]:
+        return [str(arg) for arg in self.args or []]
+
     def execute(self, context: Any) -> Optional[str]:
         from yandex.cloud.dataproc.v1 import job_pb2, job_service_pb2
         from yandex.cloud.dataproc.v1.job_service_pb2_grpc import JobServiceStub
         from yandexcloud.operations import OperationError
 
         self._hook = hook = self._setup(context)
-        request = job_service_pb2.CreateJobRequest(
-            cluster_id=self.cluster_id,
-            name=self.name,
-            pyspark_job=job_pb2.PysparkJob(
-                main_python_file_uri=self.main_python_file_uri,
-                python_file_uris=self.python_file_uris,
-                args=[str(arg) for arg in self.args or []],
-                properties=self.properties,
-            ),
-        )
+        job = self._job_spec()
+        request = job_service_pb2.CreateJobRequest(cluster_id=self.cluster_id, name=self.name, **job)
         operation = hook.sdk.client(JobServiceStub).Create(request)
         meta = job_service_pb2.CreateJobMetadata()
         operation.metadata.Unpack(meta)
         self._running = (meta.cluster_id or str(self.cluster_id), meta.job_id)
         self.log.info(
-            "Data Proc job %s; Spark driver output: %s",
+            "Data Proc job %s; driver output: %s",
             meta.job_id,
             driver_output_location(self.cluster_bucket, self._running[0], meta.job_id),
         )
@@ -92,6 +96,38 @@ class PysparkJobOperator(DataprocCreatePysparkJobOperator):
         hook = self._hook or DataprocHook(yandex_conn_id=self.yandex_conn_id)
         hook.sdk.client(JobServiceStub).Cancel(CancelJobRequest(cluster_id=cluster_id, job_id=job_id))
         self._running = None
+
+
+class PysparkJobOperator(_CancellableJob, DataprocCreatePysparkJobOperator):
+    """The provider's PySpark job, cancelled when Airflow kills the task."""
+
+    def _job_spec(self) -> Dict[str, Any]:
+        from yandex.cloud.dataproc.v1 import job_pb2
+
+        return {
+            "pyspark_job": job_pb2.PysparkJob(
+                main_python_file_uri=self.main_python_file_uri,
+                python_file_uris=self.python_file_uris,
+                args=self._args(),
+                properties=self.properties,
+            )
+        }
+
+
+class MapReduceJobOperator(_CancellableJob, DataprocCreateMapReduceJobOperator):
+    """The provider's MapReduce job (`hadoop distcp` as main class), cancelled when Airflow kills the task."""
+
+    def _job_spec(self) -> Dict[str, Any]:
+        from yandex.cloud.dataproc.v1 import job_pb2
+
+        return {
+            "mapreduce_job": job_pb2.MapreduceJob(
+                main_class=self.main_class,
+                jar_file_uris=list(self.jar_file_uris or []),
+                args=self._args(),
+                properties=dict(self.properties or {}),
+            )
+        }
 
 
 def _clusters_named(hook: DataprocHook, folder_id: str, name: str) -> List[Any]:

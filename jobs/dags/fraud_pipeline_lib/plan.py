@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 
 from fraud_pipeline_lib.config import RUN_PARAMS, location_pointer, refusal
 from fraud_pipeline_lib.scoring_plan import scoring_args
+from fraud_pipeline_lib.staging import plan_input
 
 # The cleaning job's data-quality runs get an experiment of their own, named after the training one, so the
 # training runs stay comparable among themselves (jobs/fraud_jobs/clean/README.md, "Data-quality report").
@@ -65,8 +66,9 @@ def plan_run(
     clean_output = "{}/{}".format(data["cleanPrefix"].rstrip("/"), dataset)
     reports = "{}/{}".format(data["reportsPrefix"].rstrip("/"), key)
     clean_report = reports + "/clean_report.json"
+    clean_input, stage_args = plan_input(config, str(params["inputPrefix"]))
     clean_args: List[str] = [
-        "--input", str(params["inputPrefix"]),
+        "--input", clean_input,
         "--output", clean_output,
         "--report", clean_report,
         "--quarantine", "{}/{}".format(data["quarantinePrefix"].rstrip("/"), key),
@@ -109,6 +111,7 @@ def plan_run(
         "run_key": key,
         "cluster_name": cluster_name(run_id),
         "clean_output": clean_output,
+        "stage_args": stage_args,
         "clean_args": clean_args,
         "train_args": train_args,
         **scoring_args(config, params, clean_output, reports),

@@ -23,6 +23,8 @@ export function renderSamples(outDir: string): void {
     ]);
     fs.writeFileSync(path.join(outDir, "pipeline-persistent.json"), renderPipelineConfig(samplePipelineInput("persistent")));
     fs.writeFileSync(path.join(outDir, "pipeline-ephemeral.json"), renderPipelineConfig(samplePipelineInput("ephemeral")));
+    // Persistent mode cleaning from HDFS: the DAG's staging step (jobs/tests/dags/test_hdfs_staging.py).
+    fs.writeFileSync(path.join(outDir, "pipeline-persistent-hdfs.json"), renderPipelineConfig(samplePipelineInput("persistent", "hdfs")));
     fs.writeFileSync(path.join(outDir, "pipeline-local.json"), renderPipelineConfig(sampleLocalPipelineInput("/srv/fraud-local")));
     fs.writeFileSync(path.join(outDir, "sentinel-secrets.json"), JSON.stringify(SENTINEL_SECRETS, null, 2));
 }

@@ -11,6 +11,7 @@ import * as path from "path";
 import { ProxyInput, ServiceSecrets, ServicesInput } from "../inputs";
 import { airflowClusterTemplate, clusterSpecOf } from "../../../dataproc/spec";
 import { PipelineConfigInput } from "../pipeline-config";
+import { CleanFrom } from "../../../config/pipeline-staging";
 import { PipelineMode } from "../../../config/pipeline";
 
 export const SAMPLE_SERVICES_INPUT: ServicesInput = {
@@ -49,7 +50,7 @@ export const SENTINEL_SECRETS: ServiceSecrets = {
 const CODE = "s3a://fraud-mlops-dev-code-b1gexample/jobs";
 
 /** The pipeline config of a cloud mode, with the cluster template built from the stack's default Data Proc config. */
-export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): PipelineConfigInput {
+export function samplePipelineInput(mode: Exclude<PipelineMode, "local">, cleanFrom: CleanFrom = "objectStorage"): PipelineConfigInput {
     const spec = airflowClusterTemplate(clusterSpecOf(parseDataproc({}), {
         folderId: "b1gexamplefolder",
         zone: "ru-central1-a",
@@ -68,6 +69,7 @@ export function samplePipelineInput(mode: Exclude<PipelineMode, "local">): Pipel
         jobTimeoutMinutes: 120,
         clusterTimeoutMinutes: 45,
         dagRunTimeoutMinutes: 360,
+        cleanFrom,
         data: {
             rawPrefix: "s3a://fraud-mlops-dev-raw-b1gexample/raw",
             cleanPrefix: "s3a://fraud-mlops-dev-cleaned-b1gexample/cleaned",

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# HDFS staging (jobs/dags/README.md "HDFS staging"): the DAG's distcp arguments run by the real DistCp
+# against a real HDFS (Hadoop's MiniDFSCluster in one JVM, Java 17), jars fetched once from Maven Central
+# (scripts/setup-hadoop-minicluster.sh, checksums verified, cached in .local/). About 2-3 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./scripts/setup-python.sh
+./scripts/setup-hadoop-minicluster.sh
+staging=infra/dataproc/staging
+py=jobs/.venv/bin
+"$py/ruff" check --config "$staging/ruff.toml" "$staging"
+"$py/ruff" format --config "$staging/ruff.toml" --check "$staging"
+PYTHONDONTWRITEBYTECODE=1 "$py/python" -m pytest -q -p no:cacheprovider "$staging/tests" --durations=5
