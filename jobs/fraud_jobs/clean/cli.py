@@ -8,9 +8,10 @@ import sys
 import time
 from typing import List, Optional
 
+from fraud_jobs.clean.guard import ALLOW_OPTION, DEFAULT_MAX_DROP_SHARE, MAX_SHARE_OPTION, DataLossRefused
 from fraud_jobs.clean.job import DEFAULT_EPOCH, DEFAULT_MAX_TERMINAL_ID, run_cleaning
 from fraud_jobs.clean.report import build_report, report_json, summary_text
-from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int
+from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int, share_arg
 from fraud_jobs.common.storage import hadoop_path, is_local, normalised, write_text
 
 INPUT_HINT = "pass the directory holding the raw .txt files"
@@ -41,6 +42,13 @@ def parser() -> argparse.ArgumentParser:
         "--epoch", type=date_arg, default=DEFAULT_EPOCH, help="origin of tx_time_seconds (YYYY-MM-DD)"
     )
     p.add_argument("--max-terminal-id", type=non_negative_int, default=DEFAULT_MAX_TERMINAL_ID)
+    p.add_argument(
+        MAX_SHARE_OPTION,
+        type=share_arg,
+        default=DEFAULT_MAX_DROP_SHARE,
+        help="stop before writing when one rule drops more than this share of the rows read (0..1)",
+    )
+    p.add_argument(ALLOW_OPTION, action="store_true", help=f"publish whatever {MAX_SHARE_OPTION} would stop")
     return p
 
 
@@ -93,7 +101,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         check_input(spark, args.input)
     except UsageError as error:
         arg_parser.error(str(error))
-    counts = run_cleaning(spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id)
+    max_drop_share = None if args.allow_data_loss else args.max_drop_share
+    try:
+        counts = run_cleaning(
+            spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id, max_drop_share
+        )
+    except (UsageError, DataLossRefused) as error:
+        arg_parser.error(str(error))
     report = build_report(counts, time.monotonic() - started)
     write_text(spark, args.report, report_json(report))
     print(summary_text(report))
