@@ -42,7 +42,7 @@ def raw(tmp_path_factory):
     """Two 30-day files (dates shared through the 24:00:00 rows), every defect injected."""
     root = tmp_path_factory.mktemp("kill_raw")
     rates = {name: 0.004 for name in DEFECT_NAMES}
-    config = preset_config("course", seed=5, customers=150, days=60, start=EPOCH, defect_rates=rates)
+    config = preset_config("course", seed=5, customers=60, days=60, start=EPOCH, defect_rates=rates)
     generate(config, str(root / "raw"))
     return root / "raw"
 
