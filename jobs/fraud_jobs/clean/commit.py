@@ -194,7 +194,8 @@ def discard(spark, location: str, staging: str) -> None:
     output = Output(spark, location)
     output.delete(staging.rstrip("/")[len(location.rstrip("/")) + 1 :])
     output.delete(STAGING)
-    if not output.fs.listStatus(output.root):
+    # Never a bucket's root (no parent): only a folder the refused run itself created.
+    if output.root.getParent() is not None and not output.fs.listStatus(output.root):
         output.fs.delete(output.root, True)
 
 

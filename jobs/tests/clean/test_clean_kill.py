@@ -195,3 +195,31 @@ def test_a_changed_file_cleaned_alone_replaces_all_its_rows(spark, raw, referenc
         shutil.copy(source, folder / source.name)
         clean_in_process(folder, out)
     assert rows(spark, out) == reference["changed"][1]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("journal", f"a cleaning run was stopped while publishing ({JOURNAL} is there)"),
+        ("no manifest", f"holds no committed cleaning output ({MANIFEST} is missing)"),
+    ],
+)
+def test_the_training_job_refuses_an_output_a_killed_run_left(
+    spark, reference, tmp_path, capsys, damage, message
+):
+    """The reader side of the marker: the training CLI stops before reading (exit 2, naming --input)."""
+    from fraud_jobs.train.cli import main as train_main
+
+    out = tmp_path / "clean"
+    shutil.copytree(reference["first_output"], out)
+    if damage == "journal":
+        (out / JOURNAL).write_text("{}")
+    else:
+        (out / MANIFEST).unlink()
+    argv = ["--input", str(out), "--train-start", "2019-09-13", "--model", "logistic_regression"]
+    with pytest.raises(SystemExit) as exit_info:
+        train_main(argv + ["--metrics-out", str(tmp_path / "m.json")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"--input {out}" in err and message in err
+    assert not (tmp_path / "m.json").exists()
