@@ -176,7 +176,7 @@ def publish(spark, location: str, staging: str, committed: Dict[str, str], sourc
         if len(parts) != 3:
             raise OSError(f"unexpected staged file {staged}: expected tx_date=D/source_file=S/part-*")
         date_part, source_part, name = parts
-        source = _partition_value(spark, source_part)
+        source = source_name(_partition_value(spark, source_part))  # spelled as the input's names
         moves.append((staged, f"{date_part}/{published_name(source, name)}", source))
     kept = {path: source for path, source in committed.items() if source not in replaced}
     files = dict(kept, **{target: source for _, target, source in moves})
