@@ -114,9 +114,7 @@ def run_pipeline(tmp_path: Path, monkeypatch, config: dict):
 @pytest.mark.skipif(
     os.environ.get("FRAUD_KILL_TESTS") != "1", reason="opt-in: FRAUD_KILL_TESTS=1 (about 30 min)"
 )
-@pytest.mark.xfail(
-    strict=True, reason="retried train registers a second version (the clean part passes)"
-)
+@pytest.mark.xfail(strict=True, reason="retried train registers a second version (the clean part passes)")
 def test_killed_clean_and_train_are_retried_to_the_undisturbed_result(
     airflow_db,
     mlflow_server,  # noqa: F811 (the imported fixture)
