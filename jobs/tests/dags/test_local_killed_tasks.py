@@ -10,7 +10,10 @@ Opt-in (FRAUD_KILL_TESTS=1): two full pipeline runs plus two retry delays took 2
   2 of the same window; the first run stays RUNNING): registration is not idempotent across attempts.
 - clean (fixed since): the killed attempt left `<run>/.spark-staging-<uuid>/_temporary` under the cleaned
   output. The job now stages under `<run>/_staging/` and publishes under a journal; the retry finishes or
-  discards what the killed attempt left (fraud_jobs/clean/commit.py), so leftovers() finds nothing.
+  discards what the killed attempt left (fraud_jobs/clean/commit.py; kills at every phase of the job are
+  tested in tests/clean/test_clean_kill.py), so leftovers() should find nothing. This test's own run after
+  that fix did not get that far: on the overloaded machine (load 60) the undisturbed run's train task hit
+  its execution timeout first.
 """
 
 from __future__ import annotations
@@ -114,7 +117,7 @@ def run_pipeline(tmp_path: Path, monkeypatch, config: dict):
 @pytest.mark.skipif(
     os.environ.get("FRAUD_KILL_TESTS") != "1", reason="opt-in: FRAUD_KILL_TESTS=1 (about 30 min)"
 )
-@pytest.mark.xfail(strict=True, reason="retried train registers a second version (the clean part passes)")
+@pytest.mark.xfail(strict=True, reason="retried train registers a second version")
 def test_killed_clean_and_train_are_retried_to_the_undisturbed_result(
     airflow_db,
     mlflow_server,  # noqa: F811 (the imported fixture)
