@@ -9,10 +9,11 @@ import time
 from typing import Dict, List, Optional
 
 from fraud_jobs.clean import incremental, quality_run
+from fraud_jobs.clean.guard import ALLOW_OPTION, DEFAULT_MAX_DROP_SHARE, MAX_SHARE_OPTION, DataLossRefused
 from fraud_jobs.clean.job import DEFAULT_EPOCH, DEFAULT_MAX_TERMINAL_ID, run_cleaning
 from fraud_jobs.clean.quality_mlflow import TrackingError
 from fraud_jobs.clean.report import build_report, report_json, summary_text
-from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int
+from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int, share_arg
 from fraud_jobs.common.storage import hadoop_path, is_local, normalised, write_text
 from fraud_jobs.train.credentials import CredentialsError
 
@@ -51,6 +52,13 @@ def parser() -> argparse.ArgumentParser:
         help="clean only the input files not cleaned into --output before (its _cleaned_inputs.json ledger: "
         "name, size, modification time); scheduled runs use it",
     )
+    p.add_argument(
+        MAX_SHARE_OPTION,
+        type=share_arg,
+        default=DEFAULT_MAX_DROP_SHARE,
+        help="stop before writing when one rule drops more than this share of the rows read (0..1)",
+    )
+    p.add_argument(ALLOW_OPTION, action="store_true", help=f"publish whatever {MAX_SHARE_OPTION} would stop")
     return p
 
 
@@ -86,7 +94,7 @@ def check_input(spark, location: str) -> None:
         raise UsageError(f"--input {location} holds no files: {INPUT_HINT}")
 
 
-def clean_new_files(spark, args: argparse.Namespace) -> Dict[str, int]:
+def clean_new_files(spark, args: argparse.Namespace, max_drop_share: Optional[float]) -> Dict[str, int]:
     """Cleans the files the output's ledger does not list, then lists them (only after the write)."""
     listed = incremental.list_input_files(spark, args.input)
     ledger = incremental.read_ledger(spark, args.output)
@@ -94,7 +102,9 @@ def clean_new_files(spark, args: argparse.Namespace) -> Dict[str, int]:
     print(f"{len(fresh)} of {len(listed)} input files not cleaned before")
     if not fresh:
         return incremental.nothing_cleaned()
-    counts = run_cleaning(spark, fresh, args.output, args.quarantine, args.epoch, args.max_terminal_id)
+    counts = run_cleaning(
+        spark, fresh, args.output, args.quarantine, args.epoch, args.max_terminal_id, max_drop_share
+    )
     incremental.record_cleaned(spark, args.output, ledger, {name: listed[name] for name in fresh})
     return counts
 
@@ -118,12 +128,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         quality_run.check_before_cleaning(spark, args)
     except (UsageError, CredentialsError, TrackingError) as error:
         arg_parser.error(str(error))
-    if args.new_files_only:
-        counts = clean_new_files(spark, args)
-    else:
-        counts = run_cleaning(
-            spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id
-        )
+    max_drop_share = None if args.allow_data_loss else args.max_drop_share
+    try:
+        if args.new_files_only:
+            counts = clean_new_files(spark, args, max_drop_share)
+        else:
+            counts = run_cleaning(
+                spark,
+                args.input,
+                args.output,
+                args.quarantine,
+                args.epoch,
+                args.max_terminal_id,
+                max_drop_share,
+            )
+    except (UsageError, DataLossRefused) as error:
+        arg_parser.error(str(error))
     report = build_report(counts, time.monotonic() - started)
     write_text(spark, args.report, report_json(report))
     print(summary_text(report))

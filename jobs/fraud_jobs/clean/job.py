@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
-from fraud_jobs.clean import rules
+from fraud_jobs.clean import commit, rules
+from fraud_jobs.clean.guard import DEFAULT_MAX_DROP_SHARE, check_drop_shares
 from fraud_jobs.clean.parse import data_lines, parse_fields
 from fraud_jobs.clean.previous import PREVIOUS, with_previous_rows
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
@@ -67,9 +68,10 @@ def outcome_counts() -> List[Column]:
 
 
 def kept_rows(marked: DataFrame) -> DataFrame:
-    """The cleaned columns of kept rows, typed as CLEANED_DATA_SCHEMA, plus the tx_date partition column."""
+    """The cleaned columns of kept new rows, typed as CLEANED_DATA_SCHEMA, plus the tx_date partition column
+    and the raw file's name (committed rows of other files stay where they are)."""
     typed = [F.col(field.name).cast(field.dataType).alias(field.name) for field in CLEANED_DATA_SCHEMA.fields]
-    kept = marked.where(F.col("drop_reason").isNull()).select(*typed)
+    kept = marked.where(F.col("drop_reason").isNull() & ~F.col(PREVIOUS)).select(*typed, commit.SOURCE_COLUMN)
     return kept.withColumn(PARTITION_COLUMN, F.to_date("tx_datetime"))
 
 
@@ -79,17 +81,6 @@ def quarantined_rows(parsed: DataFrame) -> DataFrame:
     return malformed.select(F.col("value").alias("line"), F.col("malformed").alias("reason"), "source_file")
 
 
-def write_partitions(df: DataFrame, path: str, partition_column: str, file_format: str) -> None:
-    """Overwrites only the partitions present in df (re-runs are idempotent, new inputs add partitions)."""
-    (
-        df.write.mode("overwrite")
-        .option("partitionOverwriteMode", "dynamic")
-        .partitionBy(partition_column)
-        .format(file_format)
-        .save(path)
-    )
-
-
 def run_cleaning(
     spark: SparkSession,
     input_path: str,
@@ -97,17 +88,37 @@ def run_cleaning(
     quarantine_path: str,
     epoch: dt.date = DEFAULT_EPOCH,
     max_terminal_id: int = DEFAULT_MAX_TERMINAL_ID,
+    max_drop_share: Optional[float] = DEFAULT_MAX_DROP_SHARE,
 ) -> Dict[str, int]:
-    """Writes the cleaned Parquet (and quarantine when needed); returns the counts observed while writing."""
+    """Stages the cleaned Parquet, checks the drop shares (None: no limit), writes the quarantine, publishes
+    (fraud_jobs/clean/commit.py); returns the counts observed while staging."""
+    committed = commit.prepare(spark, output_path)
     lines = read_lines(spark, input_path)
+    input_files = lines.inputFiles()
+    sources = {commit.source_name(uri) for uri in input_files}
     parsed = mark_malformed_lines(lines)
-    with_previous = with_previous_rows(spark, parsed, lines, output_path)
+    others = sorted(path for path, source in committed.items() if source not in sources)
+    with_previous = with_previous_rows(spark, parsed, lines, output_path, others)
     observation = Observation("clean_outcomes")
     marked = mark_rows(with_previous, epoch, max_terminal_id).observe(observation, *outcome_counts())
-    write_partitions(kept_rows(marked), output_path, PARTITION_COLUMN, "parquet")
+    staging = commit.staging_location(output_path)
+    commit.pause_point("staging")
+    kept_rows(marked).write.mode("overwrite").partitionBy(PARTITION_COLUMN, commit.SOURCE_COLUMN).parquet(
+        staging
+    )
     counts = {key: int(value) for key, value in observation.get.items()}
-    counts["input_files"] = len(lines.inputFiles())
+    counts["input_files"] = len(input_files)
+    commit.pause_point("staged")
+    if max_drop_share is not None:
+        try:
+            check_drop_shares(counts, max_drop_share)
+        except Exception:
+            commit.discard(spark, output_path, staging)
+            raise
+    commit.replace_quarantine(spark, quarantine_path, sources)
     # Malformed lines are rare (none in the real data): the extra pass runs only when there are some.
     if counts["malformed"]:
-        write_partitions(quarantined_rows(parsed), quarantine_path, "source_file", "json")
+        quarantined_rows(parsed).write.mode("append").partitionBy(commit.SOURCE_COLUMN).json(quarantine_path)
+    commit.publish(spark, output_path, staging, committed, sources)
+    commit.pause_point("committed")
     return counts

@@ -10,6 +10,8 @@ from fraud_jobs.common.schemas import RAW_COLUMNS
 FIELD_COUNT = len(RAW_COLUMNS)
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 MIDNIGHT_SUFFIX = " 24:00:00"
+# The header line: '#' and the first column's name (misspelled "tranaction_id" in the real files).
+HEADER_PATTERN = r"^#\s*trans?action_id\b"
 INTEGER_FIELDS = (
     "transaction_id",
     "customer_id",
@@ -22,13 +24,14 @@ INT32_FIELDS = ("tx_time_days", "tx_fraud", "tx_fraud_scenario")
 
 
 def data_lines(lines: DataFrame) -> DataFrame:
-    """Drops blank lines and '#' comment lines (the header); every other line is a data row.
+    """Drops blank lines and the header line; every other line is a data row (malformed if it does not parse).
 
     Reading the text instead of CSV with header=True avoids the pitfall of the header option eating the
-    first data row once the comment line is skipped.
+    first data row once the comment line is skipped. Only the header is skipped, not every '#' line: a
+    garbage line that happens to start with '#' is quarantined like any other.
     """
     text = F.col("value")
-    return lines.where((F.trim(text) != "") & ~text.startswith("#"))
+    return lines.where((F.trim(text) != "") & ~text.rlike(HEADER_PATTERN))
 
 
 def _raw_field(index: int) -> Column:

@@ -1,10 +1,11 @@
-"""Rows that earlier runs over other inputs wrote into the dates this run rewrites.
+"""Rows that earlier runs over other raw files committed into the dates this run writes.
 
-Dynamic partition overwrite replaces a whole tx_date partition. A date can hold rows of two input
-files (a `24:00:00` row on a file's last day belongs to the next file's first day), so a run adds the
-rows already in the dates it rewrites to its input, ranked after every new row: the duplicate rule
-then replaces the ones this input also holds and keeps the others. Without existing output (the
-usual first run) nothing extra is read.
+A date can hold rows of two raw files (a `24:00:00` row on a file's last day belongs to the next file's
+first day). The run reads the committed rows of other raw files in the dates it may write (the manifest
+tags each file with its raw file; fraud_jobs/clean/commit.py) and adds them to its input ranked before
+every new row: the duplicate rule then drops a new copy of a transaction already committed. They are not
+written again (their files stay). Without such files (a first run, or a re-run over the same files)
+nothing extra is read.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from pyspark.sql import functions as F
 
 from fraud_jobs.clean.rules import flag
 from fraud_jobs.common.schemas import CLEANED_SCHEMA, PARTITION_COLUMN
-from fraud_jobs.common.storage import hadoop_path
 
 PREVIOUS = "is_previous"
-# Larger than any monotonically_increasing_id: a copy in the new input always wins.
-PREVIOUS_ROW_KEY = 2**63 - 1
+# Smaller than any monotonically_increasing_id: a committed copy wins over a new one.
+PREVIOUS_ROW_KEY = -1
 
 
 def candidate_dates(lines: DataFrame) -> DataFrame:
@@ -31,20 +31,11 @@ def candidate_dates(lines: DataFrame) -> DataFrame:
     return lines.select(written.alias(PARTITION_COLUMN)).where(F.col(PARTITION_COLUMN).isNotNull()).distinct()
 
 
-def existing_dates(spark: SparkSession, output_path: str) -> List[str]:
-    """The tx_date partitions already under the output (none when it does not exist yet)."""
-    path, fs = hadoop_path(spark, output_path)
-    if not fs.exists(path):
-        return []
-    prefix = PARTITION_COLUMN + "="
-    names = [status.getPath().getName() for status in fs.listStatus(path) if status.isDirectory()]
-    return sorted(name[len(prefix) :] for name in names if name.startswith(prefix))
-
-
-def previous_rows(spark: SparkSession, output_path: str, dates: List[str]) -> DataFrame:
-    """Existing cleaned rows of `dates`, shaped like parsed lines (never malformed, never fixed)."""
-    rows = spark.read.schema(CLEANED_SCHEMA).parquet(output_path)
-    rows = rows.where(F.col(PARTITION_COLUMN).isin([F.lit(day).cast("date") for day in dates]))
+def previous_rows(spark: SparkSession, output_path: str, files: List[str]) -> DataFrame:
+    """Committed rows of `files` (relative to the output), shaped like parsed lines (never malformed, never
+    fixed)."""
+    paths = ["{}/{}".format(output_path.rstrip("/"), name) for name in files]
+    rows = spark.read.schema(CLEANED_SCHEMA).option("basePath", output_path).parquet(*paths)
     return rows.select(
         F.lit(None).cast("string").alias("value"),
         F.lit(PREVIOUS_ROW_KEY).alias("row_key"),
@@ -65,14 +56,16 @@ def previous_rows(spark: SparkSession, output_path: str, dates: List[str]) -> Da
     )
 
 
-def with_previous_rows(spark: SparkSession, parsed: DataFrame, lines: DataFrame, output: str) -> DataFrame:
-    """parsed (new lines) plus the existing rows of the dates this run may rewrite."""
-    existing = existing_dates(spark, output)
-    if not existing:
+def with_previous_rows(
+    spark: SparkSession, parsed: DataFrame, lines: DataFrame, output: str, other_files: List[str]
+) -> DataFrame:
+    """parsed (new lines) plus the committed rows of other raw files (other_files) in the dates it writes."""
+    if not other_files:
         return parsed
-    # One cheap pass over the text (no parsing) to learn which existing dates this run rewrites.
+    # One cheap pass over the text (no parsing) to learn which dates this run writes.
     candidates = {str(row[PARTITION_COLUMN]) for row in candidate_dates(lines).collect()}
-    rewritten = sorted(candidates.intersection(existing))
-    if not rewritten:
+    prefix = PARTITION_COLUMN + "="
+    shared = [name for name in other_files if name.split("/")[0][len(prefix) :] in candidates]
+    if not shared:
         return parsed
-    return parsed.unionByName(previous_rows(spark, output, rewritten))
+    return parsed.unionByName(previous_rows(spark, output, shared))

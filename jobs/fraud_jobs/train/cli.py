@@ -344,6 +344,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         arg_parser.error(str(error))
 
     show_progress()
+    from fraud_jobs.common.cleaned_output import check_committed
     from fraud_jobs.common.schemas import CLEANED_SCHEMA
     from fraud_jobs.common.spark import build_spark_session
     from fraud_jobs.train.code_version import code_version
@@ -358,6 +359,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.idempotency_key and _finished_earlier(spark, args):
             return 0
         quality_report = read_quality_report(spark, args.quality_report) if args.quality_report else None
+        check_committed(spark, args.input)  # not a dataset a killed cleaning run left half published
         cleaned = spark.read.schema(CLEANED_SCHEMA).parquet(args.input)
         result = run_training(cleaned, config)
     except (UsageError, CredentialsError, ValueError) as error:

@@ -9,9 +9,10 @@ Opt-in (FRAUD_KILL_TESTS=1): two full pipeline runs plus two retry delays took 2
 - train: killed right after it registered the model (or before, when the kill lands during the logging),
   the retry finds the run's finished work by its idempotency key (the DAG run id) and registers nothing
   again; before that key (2026-11-27) it registered a second version and the first run stayed RUNNING.
-- clean (known defect, strict xfail): the killed attempt leaves `<run>/.spark-staging-<uuid>/_temporary`
-  under the cleaned output (readers skip dot folders; the retried output equals the undisturbed one row
-  for row).
+- clean: the killed attempt left `<run>/.spark-staging-<uuid>/_temporary` under the cleaned output until
+  the job staged under `<run>/_staging/` and published under a journal (fraud_jobs/clean/commit.py; every
+  phase's kill is tested in tests/clean/test_clean_kill.py): the retry finishes or discards what the killed
+  attempt left, so nothing is left over.
 """
 
 from __future__ import annotations
@@ -50,9 +51,11 @@ def cleaned_summary(folder: Path) -> str:
 
 
 def leftovers(folder: Path) -> List[str]:
-    """Half-written traces: Spark's _temporary folders and in-progress files."""
+    """Half-written traces: Spark's _temporary and staging folders, in-progress files, the cleaning job's
+    staging folder and publish journal."""
+    traces = ("_temporary", ".spark-staging", "_staging", "_publishing")
     names = (p for p in folder.rglob("*"))
-    return sorted(str(p) for p in names if p.name.startswith("_temporary") or p.name.endswith(".inprogress"))
+    return sorted(str(p) for p in names if p.name.startswith(traces) or p.name.endswith(".inprogress"))
 
 
 def model_versions(mlflow_uri: str, model: str) -> List[dict]:
@@ -145,7 +148,6 @@ def test_killed_train_is_retried_to_one_registered_version(
 
 
 @KILL_TESTS
-@pytest.mark.xfail(strict=True, reason="killed clean leaves .spark-staging-* under the cleaned output")
 def test_killed_clean_is_retried_to_the_undisturbed_result(
     airflow_db,
     mlflow_server,  # noqa: F811 (the imported fixture)
