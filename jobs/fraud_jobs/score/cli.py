@@ -56,6 +56,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         validate(args)
     except UsageError as error:
         arg_parser.error(str(error))
+    from fraud_jobs.common.cleaned_output import check_committed
     from fraud_jobs.common.spark import build_spark_session
     from fraud_jobs.score.run import score_newest_days
 
@@ -64,10 +65,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if args.mlflow_credentials:
             load_mlflow_credentials(spark, args.mlflow_credentials)
+        check_committed(spark, args.input)  # not a dataset a killed cleaning run left half published
         report = score_newest_days(
             spark, args.input, args.output, args.newest_days, args.model_name, args.mlflow_uri
         )
-    except (CredentialsError, ValueError) as error:
+    except (CredentialsError, UsageError, ValueError) as error:
         # Nothing was written: every check runs before the write.
         print(f"score_job.py: error: {error}", file=sys.stderr)
         return 2
