@@ -11,7 +11,7 @@ Only aggregates reach the driver (one row per file, one row of statistics, one r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List, Mapping, Sequence, Union
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -50,14 +50,20 @@ def _outcome_entry(counts: Mapping[str, Any]) -> Dict[str, Any]:
     }
 
 
+# What the cleaning read: its --input, or the list of files it cleaned (--new-files-only); [] = nothing.
+InputFiles = Union[str, List[str]]
+
+
 def outcomes_per_file(
-    spark: SparkSession, input_path: str, epoch: dt.date, max_terminal_id: int
+    spark: SparkSession, input_path: InputFiles, epoch: dt.date, max_terminal_id: int
 ) -> List[Dict[str, Any]]:
     """Per input file: the job's outcome counts and the dates its kept rows went to, ordered by file name.
 
     Rows an earlier run wrote (PREVIOUS) are left out: they rank after every new row, so they never change
     the outcome of a new row, and the job does not count them either.
     """
+    if not input_path:
+        return []
     marked = mark_rows(mark_malformed_lines(read_lines(spark, input_path)), epoch, max_terminal_id)
     kept_new = ~F.col(PREVIOUS) & F.col("drop_reason").isNull()
     written_date = F.when(kept_new, F.to_date("tx_datetime"))
@@ -150,12 +156,13 @@ def rows_per_day(cleaned: DataFrame) -> List[Dict[str, Any]]:
 def build_quality_report(
     spark: SparkSession,
     clean_report: Mapping[str, Any],
-    input_path: str,
+    input_path: InputFiles,
     output_path: str,
     epoch: dt.date,
     max_terminal_id: int,
 ) -> Dict[str, Any]:
-    """The report of one cleaning run; `clean_report` is the job's report (its totals are the reference)."""
+    """The report of one cleaning run; `clean_report` is the job's report (its totals are the reference).
+    `input_path` must be what the cleaning read (the files it cleaned), or the totals cannot match."""
     per_file = outcomes_per_file(spark, input_path, epoch, max_terminal_id)
     dates = sorted({day for entry in per_file for day in entry["written_dates"]})
     date_range = {"count": len(dates), "first": min(dates, default=None), "last": max(dates, default=None)}

@@ -9,9 +9,9 @@ import json
 import os
 import sys
 import time
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
-from fraud_jobs.clean.quality import build_quality_report, quality_report_location, summary_text
+from fraud_jobs.clean.quality import InputFiles, build_quality_report, quality_report_location, summary_text
 from fraud_jobs.common.cli_args import UsageError
 from fraud_jobs.common.storage import is_local, normalised, write_text
 from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
@@ -56,12 +56,14 @@ def check_before_cleaning(spark, args: argparse.Namespace) -> None:
     check_tracking(args.mlflow_uri, args.experiment)
 
 
-def report_quality(spark, args: argparse.Namespace, clean_report: Mapping[str, Any]) -> int:
-    """Writes the quality report, then logs it; returns the CLI's exit code (NOT_LOGGED: data kept)."""
+def report_quality(
+    spark, args: argparse.Namespace, clean_report: Mapping[str, Any], cleaned: Optional[InputFiles] = None
+) -> int:
+    """Writes the quality report, then logs it; returns the CLI's exit code (NOT_LOGGED: data kept).
+    `cleaned`: the files the cleaning read when it was not all of --input (a list; [] for none)."""
     started = time.monotonic()
-    report = build_quality_report(
-        spark, clean_report, args.input, args.output, args.epoch, args.max_terminal_id
-    )
+    source = args.input if cleaned is None else cleaned
+    report = build_quality_report(spark, clean_report, source, args.output, args.epoch, args.max_terminal_id)
     report["duration_seconds"] = round(time.monotonic() - started, 3)
     location = quality_report_location(args.report)
     write_text(spark, location, json.dumps(report, indent=2) + "\n")

@@ -12,7 +12,13 @@ import pytest
 from mlflow_server import MlflowServer, free_port
 
 from fraud_jobs.clean import cli
-from fraud_jobs.clean.quality import ACCURACY, QUANTILE_COLUMNS, QUANTILES, quality_report_location
+from fraud_jobs.clean.quality import (
+    ACCURACY,
+    QUANTILE_COLUMNS,
+    QUANTILES,
+    build_quality_report,
+    quality_report_location,
+)
 from fraud_jobs.clean.rules import DROP_RULES, FIXES
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, RAW_COLUMNS
 from fraud_jobs.generate import generate, preset_config
@@ -283,3 +289,18 @@ def test_mlflow_options_are_checked_before_spark_starts(small_raw, tmp_path, cap
     with pytest.raises(SystemExit) as exit_info:
         cli.main([*args, *extra])
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_the_report_covers_only_the_files_the_cleaning_read(spark, generated, logged):
+    # With --new-files-only the cleaning reads a list of files, not all of --input: so must the report.
+    root, _ = generated
+    _, output, _, quality = logged
+    first = quality["per_file"][0]
+    only_first = {key: first[key] for key in ("rows_read", "rows_written", "dropped", "fixed")}
+    path = str(root / "raw" / first["file"])
+    report = build_quality_report(spark, only_first, [path], str(output), EPOCH, MAX_TERMINAL_ID)
+    assert report["per_file"] == [first] and report["per_file_totals_match"] is True
+    nothing = {"rows_read": 0, "rows_written": 0, "dropped": dict.fromkeys(DROP_RULES, 0)}
+    nothing["fixed"] = dict.fromkeys(FIXES, 0)
+    empty = build_quality_report(spark, nothing, [], str(output), EPOCH, MAX_TERMINAL_ID)
+    assert empty["per_file"] == [] and empty["cleaned"]["rows"] == 0 and empty["per_file_totals_match"]

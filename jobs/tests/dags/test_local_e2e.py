@@ -226,7 +226,14 @@ def test_scheduled_runs_clean_only_new_files_and_move_their_window(
         shutil.copy(source, raw / source.name)
     config = local_config(raw, work, mlflow_server, model="fraud-dag-e2e-scheduled")
     config = validate(
-        {**config, "schedule": "@daily", "training": {**config["training"], "delaySweepDays": []}}
+        {
+            **config,
+            "schedule": "@daily",
+            # Two runs back to back: 15 minutes a job was too short on the shared machine (load average 70).
+            "jobTimeoutMinutes": 45,
+            "dagRunTimeoutMinutes": 120,
+            "training": {**config["training"], "delaySweepDays": []},
+        }
     )
     config_file = tmp_path / "pipeline.json"
     config_file.write_text(json.dumps(config))
