@@ -27,8 +27,12 @@ def test_persistent_hdfs_stages_with_distcp_before_cleaning():
     config = rendered_config("persistent-hdfs")
     assert config["cleanFrom"] == "hdfs"
     dag = build_dag(config)
-    assert sorted(dag.task_ids) == ["clean", "plan", "report_mlflow_run", "stage_raw", "train"]
-    assert sorted(dag.get_task("plan").downstream_task_ids) == ["clean", "stage_raw", "train"]
+    assert sorted(dag.task_ids) == [
+        "check_monitoring", "clean", "monitor", "plan", "report_mlflow_run", "score", "stage_raw", "train",
+    ]  # fmt: skip
+    # The plan feeds every job its arguments; the chain runs stage_raw first.
+    fed_by_plan = ["clean", "monitor", "score", "stage_raw", "train"]
+    assert sorted(dag.get_task("plan").downstream_task_ids) == fed_by_plan
     assert sorted(dag.get_task("stage_raw").downstream_task_ids) == ["clean"]
     stage = dag.get_task("stage_raw")
     assert isinstance(stage, MapReduceJobOperator)
