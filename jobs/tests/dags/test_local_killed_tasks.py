@@ -65,6 +65,23 @@ def model_versions(mlflow_uri: str, model: str) -> List[dict]:
         return json.load(answer).get("model_versions", [])
 
 
+def training_runs(mlflow_uri: str, experiment: str) -> List[dict]:
+    """Runs of the training experiment (none before the job starts logging)."""
+    query = urllib.parse.urlencode({"experiment_name": experiment})
+    try:
+        with urllib.request.urlopen(f"{mlflow_uri}/api/2.0/mlflow/experiments/get-by-name?{query}") as answer:
+            experiment_id = json.load(answer)["experiment"]["experiment_id"]
+    except OSError:  # 404 until the first run creates it
+        return []
+    request = urllib.request.Request(
+        f"{mlflow_uri}/api/2.0/mlflow/runs/search",
+        data=json.dumps({"experiment_ids": [experiment_id]}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer).get("runs", [])
+
+
 def champion(mlflow_uri: str, model: str) -> Optional[str]:
     query = urllib.parse.urlencode({"name": model, "alias": "champion"})
     url = f"{mlflow_uri}/api/2.0/mlflow/registered-models/alias?{query}"
@@ -128,8 +145,10 @@ def test_killed_train_is_retried_to_one_registered_version(
 ):
     model = "killed-train-model"
     config = local_config(raw_data, tmp_path / "work", mlflow_server, retries=1, model=model)
-    # Killed right after it registered the model: the retry must not register another version.
-    train_killer = Killer("train_job.py", lambda: bool(model_versions(mlflow_server, model)))
+    # Killed once its MLflow run exists (training done, logging, gate and registration under way; the
+    # registration is the job's last step, too short to be caught): the retry must register one version.
+    experiment = config["training"]["experiment"]
+    train_killer = Killer("train_job.py", lambda: bool(training_runs(mlflow_server, experiment)))
     train_killer.start()
     try:
         killed = run_pipeline(tmp_path, monkeypatch, config)
