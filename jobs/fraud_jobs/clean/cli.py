@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from fraud_jobs.clean import incremental, quality_run
 from fraud_jobs.clean.guard import ALLOW_OPTION, DEFAULT_MAX_DROP_SHARE, MAX_SHARE_OPTION, DataLossRefused
@@ -94,19 +94,22 @@ def check_input(spark, location: str) -> None:
         raise UsageError(f"--input {location} holds no files: {INPUT_HINT}")
 
 
-def clean_new_files(spark, args: argparse.Namespace, max_drop_share: Optional[float]) -> Dict[str, int]:
-    """Cleans the files the output's ledger does not list, then lists them (only after the write)."""
+def clean_new_files(
+    spark, args: argparse.Namespace, max_drop_share: Optional[float]
+) -> Tuple[Dict[str, int], List[str]]:
+    """Cleans the files the output's ledger does not list, then lists them (only after the write); returns
+    the counts and the files cleaned."""
     listed = incremental.list_input_files(spark, args.input)
     ledger = incremental.read_ledger(spark, args.output)
     fresh = incremental.new_files(listed, ledger)
     print(f"{len(fresh)} of {len(listed)} input files not cleaned before")
     if not fresh:
-        return incremental.nothing_cleaned()
+        return incremental.nothing_cleaned(), []
     counts = run_cleaning(
         spark, fresh, args.output, args.quarantine, args.epoch, args.max_terminal_id, max_drop_share
     )
     incremental.record_cleaned(spark, args.output, ledger, {name: listed[name] for name in fresh})
-    return counts
+    return counts, fresh
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -130,8 +133,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         arg_parser.error(str(error))
     max_drop_share = None if args.allow_data_loss else args.max_drop_share
     try:
+        cleaned_files: Optional[List[str]] = None  # None: all of --input
         if args.new_files_only:
-            counts = clean_new_files(spark, args, max_drop_share)
+            counts, cleaned_files = clean_new_files(spark, args, max_drop_share)
         else:
             counts = run_cleaning(
                 spark,
@@ -148,7 +152,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     write_text(spark, args.report, report_json(report))
     print(summary_text(report))
     # After the data and the cleaning report: a failure to log to MLflow cannot lose them.
-    return quality_run.report_quality(spark, args, report)
+    # The quality report covers the files this run cleaned (with --new-files-only, not all of --input).
+    return quality_run.report_quality(spark, args, report, cleaned=cleaned_files)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ def test_each_run_cleans_only_the_files_that_arrived_since(spark, tmp_path):
     second = clean_new(raw, out, tmp_path / "2.json")
     # Only the new file is read; the 24:00:00 row of the first file still lands with the second's rows.
     assert (second["input_files"], second["rows_read"]) == (1, 2)
+    # Its data-quality report covers the same file, and adds up to the cleaning report.
+    quality = json.loads((tmp_path / "2.quality.json").read_text())
+    assert (quality["input_files"], quality["per_file_totals_match"]) == (1, True)
     assert by_date(spark, out) == EVERY_ROW
 
     nothing = clean_new(raw, out, tmp_path / "3.json")
