@@ -99,6 +99,13 @@ def plan_run(
     ]  # fmt: skip
     if sweep:
         train_args += ["--delay-sweep", ",".join(str(days) for days in sweep)]
+    gates = training.get("qualityGates", {})
+    for gate, option in (
+        ("minAucRoc", "--gate-min-auc-roc"),
+        ("minAveragePrecision", "--gate-min-average-precision"),
+    ):
+        if gate in gates:
+            train_args += [option, str(gates[gate])]
     mlflow_login: List[str] = []
     if "credentialsUri" in config["mlflow"]:
         # A location, not the secret: the job reads the file with the cluster's own storage access.

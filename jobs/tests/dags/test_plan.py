@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import rendered_config
+from fraud_pipeline_lib.config import PipelineConfigError, validate
 from fraud_pipeline_lib.dag import _plan
 from fraud_pipeline_lib.plan import ParamError, cluster_name, plan_run, scheduled_dataset
 from fraud_pipeline_lib.scoring_plan import VERDICT_TAG
@@ -57,6 +58,18 @@ def test_the_delay_sweep_is_opt_in():
     opted_in = {**config, "training": {**config["training"], "delaySweepDays": [3]}}
     in_config = plan_run(opted_in, PARAMS, RUN_ID)["train_args"]
     assert in_config[in_config.index("--delay-sweep") + 1] == "3"
+
+
+def test_quality_gates_reach_the_train_job_only_when_configured():
+    config = rendered_config("persistent")
+    assert "qualityGates" not in config["training"]  # the deployment keeps the job's own defaults
+    assert "--gate-min-auc-roc" not in plan_run(config, PARAMS, RUN_ID)["train_args"]
+    gated = {**config, "training": {**config["training"], "qualityGates": {"minAucRoc": 0.7}}}
+    args = plan_run(validate(gated), PARAMS, RUN_ID)["train_args"]
+    assert args[args.index("--gate-min-auc-roc") + 1] == "0.7"
+    assert "--gate-min-average-precision" not in args
+    with pytest.raises(PipelineConfigError, match="qualityGates"):
+        validate({**config, "training": {**config["training"], "qualityGates": {"minAucRoc": 2}}})
 
 
 def scheduled_plan(config, day: int) -> dict:
