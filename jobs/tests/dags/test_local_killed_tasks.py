@@ -93,7 +93,8 @@ def champion(mlflow_uri: str, model: str) -> Optional[str]:
 
 
 class Killer(threading.Thread):
-    """SIGKILLs every process running `script` once `ready()` holds while it runs; records what it killed."""
+    """SIGKILLs this test's processes running `script` once `ready()` holds; records what it killed. Only
+    descendants of the test process: another job of the same name on the machine (a demo) is not touched."""
 
     def __init__(self, script: str, ready: Callable[[], bool]) -> None:
         super().__init__(daemon=True)
@@ -104,9 +105,12 @@ class Killer(threading.Thread):
 
     def job_processes(self) -> List[psutil.Process]:
         found = []
-        for process in psutil.process_iter(["cmdline"]):
-            if any(self.script in part for part in process.info["cmdline"] or []):
-                found.append(process)
+        for process in psutil.Process().children(recursive=True):
+            try:
+                if any(self.script in part for part in process.cmdline()):
+                    found.append(process)
+            except psutil.NoSuchProcess:
+                continue
         return found
 
     def run(self) -> None:
