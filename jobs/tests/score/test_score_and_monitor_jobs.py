@@ -115,6 +115,8 @@ def test_bad_input_stops_before_writing(champion, mlflow_server, spark, tmp_path
     spark.read.parquet(str(root / "clean")).withColumn(
         "tx_amount", F.col("tx_amount").cast("string")
     ).write.partitionBy("tx_date").parquet(str(drifted))
+    # Committed as the cleaning job commits (its marker), so the schema check is what refuses it.
+    (drifted / "_manifest.json").write_text((root / "clean" / "_manifest.json").read_text())
     assert attempt("--input", str(drifted), "--model-name", MODEL) == 2
     assert "column tx_amount is string, expected double" in capsys.readouterr().err
     assert not out.exists()

@@ -193,6 +193,8 @@ def test_a_champion_needing_columns_the_window_lacks_is_unloadable(spark, tmp_pa
     mlflow.set_tracking_uri((tmp_path / "mlruns").as_uri())
     try:
         client = MlflowClient()
+        # Its own experiment, passed explicitly: the active one another test set is not in this store.
+        experiment = client.create_experiment("champion-unloadable")
         rows = pd.DataFrame({"old_feature": [0.0, 1.0, 0.2, 0.9], "tx_fraud": [0, 1, 0, 1]})
         fitted = Pipeline(
             stages=[
@@ -201,7 +203,7 @@ def test_a_champion_needing_columns_the_window_lacks_is_unloadable(spark, tmp_pa
             ]
         ).fit(spark.createDataFrame(rows))
         for metadata in (None, {"decision_threshold": 0.4}):
-            with mlflow.start_run():
+            with mlflow.start_run(experiment_id=experiment):
                 mlflow.spark.log_model(fitted, "model", registered_model_name="old", metadata=metadata)
         client.set_registered_model_alias("old", "champion", "1")
         found, model = load_champion(client, "old", ["old_feature", "tx_fraud"])
