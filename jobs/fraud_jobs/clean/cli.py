@@ -9,6 +9,7 @@ import time
 from typing import Dict, List, Optional, Tuple
 
 from fraud_jobs.clean import incremental, quality_run
+from fraud_jobs.clean.damaged_input import unreadable_compressed_file
 from fraud_jobs.clean.guard import ALLOW_OPTION, DEFAULT_MAX_DROP_SHARE, MAX_SHARE_OPTION, DataLossRefused
 from fraud_jobs.clean.job import DEFAULT_EPOCH, DEFAULT_MAX_TERMINAL_ID, run_cleaning
 from fraud_jobs.clean.quality_mlflow import TrackingError
@@ -132,6 +133,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (UsageError, CredentialsError, TrackingError) as error:
         arg_parser.error(str(error))
     max_drop_share = None if args.allow_data_loss else args.max_drop_share
+    from py4j.protocol import Py4JJavaError
+
     try:
         cleaned_files: Optional[List[str]] = None  # None: all of --input
         if args.new_files_only:
@@ -148,6 +151,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             )
     except (UsageError, DataLossRefused) as error:
         arg_parser.error(str(error))
+    except Py4JJavaError:
+        damaged = unreadable_compressed_file(spark, incremental.list_input_files(spark, args.input))
+        if damaged is None:
+            raise
+        arg_parser.error(str(damaged))
     report = build_report(counts, time.monotonic() - started)
     write_text(spark, args.report, report_json(report))
     print(summary_text(report))

@@ -190,3 +190,35 @@ def test_every_bad_line_is_quarantined_with_a_reason(spark, hostile_run):
             f"{case.what}: kept {len(case.good)}, quarantined {len(lines)} {reasons[:2]}, {case.drops}"
         )
     print("\n".join(table))
+
+
+# A truncated or corrupt gzip file: Hadoop's codec raised an EOFException that named no file.
+def raw_text(first: int, count: int) -> bytes:
+    return b"\n".join([HEADER] + good_lines(first, count)) + b"\n"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_a_damaged_gzip_file_is_named_and_nothing_is_published(tmp_path, capsys, damage):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "2019-08-22.txt").write_bytes(raw_text(1, 200))
+    whole = gzip.compress(raw_text(1000, 5000))
+    if damage == "truncated":  # an upload cut short
+        broken = whole[: len(whole) // 2]
+    else:  # a flipped byte in the deflate stream: the CRC or the stream itself fails
+        middle = len(whole) // 2
+        broken = whole[:middle] + bytes([whole[middle] ^ 0xFF]) + whole[middle + 1 :]
+    (raw / "2019-08-23.txt.gz").write_bytes(broken)
+    out = tmp_path / "out"
+    argv = ["--input", str(raw), "--output", str(out), "--report", str(tmp_path / "report.json")]
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv + ["--quarantine", str(tmp_path / "bad")])
+
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "2019-08-23.txt.gz" in error
+    assert "truncated or damaged compressed file" in error and "upload it again" in error
+    assert "2019-08-22.txt" not in error.replace("2019-08-22.txt.gz", "")  # the good file is not blamed
+    published = [path for path in out.rglob("*.parquet") if "_staging" not in path.parts]
+    assert not published and not (out / "_manifest.json").exists() and not (tmp_path / "report.json").exists()
