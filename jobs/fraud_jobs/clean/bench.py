@@ -33,6 +33,7 @@ from fraud_jobs.clean.job import (
     outcome_counts,
     read_lines,
 )
+from fraud_jobs.clean.cli import SESSION_SETTINGS
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
 from fraud_jobs.common.spark import build_spark_session
 
@@ -125,14 +126,48 @@ def generate_input(rows: int, raw_dir: str) -> int:
     return generate(config, raw_dir).data_lines
 
 
+def _cli_args(raw_dir: str, out_dir: str):
+    from fraud_jobs.clean.cli import parser, validate
+
+    return validate(parser().parse_args(["--input", raw_dir, "--output", out_dir, "--report", out_dir + ".json"]))
+
+
 def clean_job(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
-    from fraud_jobs.clean.cli import main
+    """The cleaning as the CLI runs it (staged write, guard, publish, cleaning report), without the
+    data-quality report, which is measured on its own (quality_report)."""
+    from fraud_jobs.clean.job import run_cleaning
+    from fraud_jobs.clean.report import build_report, report_json
+    from fraud_jobs.common.storage import write_text
 
-    return lambda: main(["--input", raw_dir, "--output", out_dir, "--report", out_dir + ".report.json"])
+    def run() -> None:
+        args = _cli_args(raw_dir, out_dir)
+        started = time.monotonic()
+        counts = run_cleaning(spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id)
+        write_text(spark, args.report, report_json(build_report(counts, time.monotonic() - started)))
+
+    return run
 
 
-def typed_csv_ceiling(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
-    """Spark's own typed CSV read straight to Parquet by date: what any Spark cleaner must at least do."""
+def quality_report(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
+    """The CLI's data-quality step over what clean_job wrote (a second text pass plus Parquet statistics)."""
+    import contextlib
+    import io
+    import json
+
+    from fraud_jobs.clean.quality_run import report_quality
+
+    def run() -> None:
+        args = _cli_args(raw_dir, out_dir)
+        with open(args.report) as handle:
+            report = json.load(handle)
+        with contextlib.redirect_stdout(io.StringIO()):
+            report_quality(spark, args, report)
+
+    return run
+
+
+def _typed_csv_frame(spark, raw_dir: str):
+    """Spark's typed CSV read of the raw text (schema given, unparseable values to null), with tx_date."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -140,22 +175,24 @@ def typed_csv_ceiling(spark, raw_dir: str, out_dir: str) -> Callable[[], object]
         StructField("terminal_id", StringType()) if f.name == "terminal_id" else f
         for f in CLEANED_DATA_SCHEMA
     ]
-    schema = StructType(fields)
+    # Unparseable datetimes (such as 24:00:00) become null instead of failing the read.
+    spark.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+    frame = (
+        spark.read.schema(StructType(fields))
+        .option("mode", "PERMISSIVE")
+        .option("comment", "#")
+        .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
+        .csv(raw_dir)
+    )
+    return frame.withColumn(PARTITION_COLUMN, F.to_date("tx_datetime"))
 
-    def run() -> None:
-        # Unparseable datetimes (such as 24:00:00) become null instead of failing the read.
-        spark.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
-        frame = (
-            spark.read.schema(schema)
-            .option("mode", "PERMISSIVE")
-            .option("comment", "#")
-            .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
-            .csv(raw_dir)
-        )
-        frame = frame.withColumn(PARTITION_COLUMN, F.to_date("tx_datetime"))
-        frame.write.mode("overwrite").partitionBy(PARTITION_COLUMN).parquet(out_dir)
 
-    return run
+def typed_csv_ceiling(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
+    """Spark's own typed CSV read straight to Parquet by date (the layout the product reads): what any Spark
+    cleaner must at least do."""
+    return lambda: _typed_csv_frame(spark, raw_dir).write.mode("overwrite").partitionBy(PARTITION_COLUMN).parquet(
+        out_dir
+    )
 
 
 def python_baseline(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
@@ -204,13 +241,48 @@ def python_baseline(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
     return run
 
 
-def stage_actions(spark, raw_dir: str) -> List[Tuple[str, Callable[[], object]]]:
-    """The job's steps measured separately (each re-reads the text): where the time goes."""
+def _marked_without_duplicates(parsed):
+    """mark_rows without the duplicate rule (no id aggregation): what a single text pass would cost."""
+    from pyspark.sql import functions as F
+
+    from fraud_jobs.clean.job import epoch_seconds
+    from fraud_jobs.clean.previous import PREVIOUS
+
+    origin = epoch_seconds(DEFAULT_EPOCH)
+    marked = parsed.withColumn(rules.flag("duplicate"), F.lit(False))
+    marked = rules.mark_unknown_terminal(rules.with_terminal_id(rules.mark_unknown_customer(marked)))
+    marked = rules.assign_drop_reason(rules.mark_non_positive_amount(rules.mark_terminal_out_of_range(marked, 999)))
+    return rules.fix_seconds(rules.fix_midnight(marked, origin), origin, applies=~F.col(PREVIOUS))
+
+
+def stage_actions(spark, raw_dir: str, scratch: str) -> List[Tuple[str, Callable[[], object]]]:
+    """The job's steps measured separately (each re-reads the text), and the pieces of a plan that parses
+    once: where the time goes and what a different plan could save."""
+    from fraud_jobs.clean.commit import SOURCE_COLUMN
+
     lines = read_lines(spark, raw_dir)
     parsed = mark_malformed_lines(lines)
+    one_pass = os.path.join(scratch, "one_pass")
 
     def noop(frame):
         return lambda: frame.write.format("noop").mode("overwrite").save()
+
+    def write_one_pass(dictionary: bool) -> Callable[[], object]:
+        def run() -> None:
+            observation = Observation("bench_one_pass")
+            marked = _marked_without_duplicates(parsed).observe(observation, *outcome_counts())
+            writer = kept_rows(marked).write.mode("overwrite").partitionBy(PARTITION_COLUMN, SOURCE_COLUMN)
+            if not dictionary:  # unique in a date: Parquet builds a dictionary, then drops it at its size limit
+                for column in ("transaction_id", "tx_datetime", "tx_time_seconds"):
+                    writer = writer.option("parquet.enable.dictionary#" + column, "false")
+            writer.parquet(one_pass)
+            observation.get
+
+        return run
+
+    def staged_duplicate_ids() -> None:
+        ids = spark.read.parquet(one_pass).select("transaction_id")
+        ids.groupBy("transaction_id").count().where("count > 1").count()
 
     # As in run_cleaning: the observation sits between the rules and the filter of kept rows.
     marked = mark_rows(parsed, DEFAULT_EPOCH, 999).observe(Observation("bench"), *outcome_counts())
@@ -218,7 +290,11 @@ def stage_actions(spark, raw_dir: str) -> List[Tuple[str, Callable[[], object]]]
         ("read text lines", noop(lines)),
         ("read + parse + malformed", noop(parsed)),
         ("read + parse + duplicate-id aggregation", lambda: rules.duplicate_keys(parsed).count()),
-        ("read + parse (twice: not kept here) + every rule, no write", noop(kept_rows(marked))),
+        ("read + parse (twice) + every rule, no write", noop(kept_rows(marked))),
+        ("typed CSV read alone (ceiling without write)", noop(_typed_csv_frame(spark, raw_dir))),
+        ("one pass: parse + rules but duplicate + write", write_one_pass(True)),
+        ("the same, no dictionary on 3 unique columns", write_one_pass(False)),
+        ("ids of that Parquet: duplicate-id aggregation", staged_duplicate_ids),
     ]
 
 
@@ -233,22 +309,26 @@ RUNS = (
     ("c python baseline", python_baseline),
 )
 WARMUP_ROWS = 200_000
+QUALITY = "q data-quality report"  # the CLI's second step, measured after each a
 
 
-def print_table(rows: int, results: Dict[str, Dict[str, float]]) -> None:
-    header = ["wall s", "CPU s", "rows/s/core (wall)", "rows/CPU-s", "peak JVM GB", "peak all GB", "out/in"]
-    print("\n" + " " * 22 + "".join(f"{title:>19}" for title in header))
+def print_table(results: Dict[str, Dict[str, float]]) -> None:
+    header = ["rows", "wall s", "CPU s", "rows/CPU-s", "rows/s (wall)", "peak JVM GB", "peak all GB", "out/in"]
+    header.append("load 1 min")
+    print("\n" + " " * 30 + "".join(f"{title:>14}" for title in header))
     for name, fig in results.items():
         values = [
+            f"{fig['rows']:,.0f}",
             f"{fig['wall_s']:.1f}",
             f"{fig['cpu_s']:.1f}",
-            f"{rows / (fig['wall_s'] * CORES):,.0f}",
-            f"{rows / fig['cpu_s']:,.0f}",
+            f"{fig['rows'] / fig['cpu_s']:,.0f}",
+            f"{fig['rows'] / fig['wall_s']:,.0f}",
             f"{fig['peak_jvm_gb']:.2f}",
             f"{fig['peak_all_gb']:.2f}",
-            f"{fig['size_ratio']:.3f}",
+            f"{fig['size_ratio']:.3f}" if "size_ratio" in fig else "-",
+            f"{fig['load']:.1f}",
         ]
-        print(f"{name:22}" + "".join(f"{value:>19}" for value in values))
+        print(f"{name:30}" + "".join(f"{value:>14}" for value in values))
 
 
 def _ts_number(text: str, pattern: str, source: str) -> str:
@@ -273,8 +353,21 @@ def cluster_from_sources(repo: str = REPO) -> Dict[str, float]:
     master = r"DATAPROC_DEFAULTS = \{.*?master: \{ preset: \"[a-z]\d+-c(\d+)-m(\d+)\""
     price = {
         key: float(_ts_number(prices, key + r": \{\s*rub: ([0-9.]+)", prices_path))
-        for key in ("computeVcpuIceLake", "computeRamIceLake", "dataprocMarkupVcpu", "dataprocMarkupRam")
+        for key in (
+            "computeVcpuIceLake",
+            "computeRamIceLake",
+            "dataprocMarkupVcpu",
+            "dataprocMarkupRam",
+            "diskNetworkSsd",
+            "diskNetworkHdd",
+        )
     }
+    disk = r"{}: \{{ preset: \"[^\"]+\", diskType: \"network-(ssd|hdd)\", diskSizeGb: (\d+)"
+    disks = {
+        role: re.search(r"DATAPROC_DEFAULTS = \{.*?" + disk.format(role), config, re.S) for role in ("master", "data")
+    }
+    if not all(disks.values()):
+        raise SystemExit(f"could not read the default disks from {config_path}: update the benchmark's reader")
     return {
         "hosts": int(match.group(4)),
         "vcpu": int(match.group(2)),
@@ -283,57 +376,116 @@ def cluster_from_sources(repo: str = REPO) -> Dict[str, float]:
         "master_ram_gb": int(re.search(master, config, re.S).group(2)),
         "rub_vcpu_hour": price["computeVcpuIceLake"] + price["dataprocMarkupVcpu"],
         "rub_gb_hour": price["computeRamIceLake"] + price["dataprocMarkupRam"],
+        "disk_gb": int(match.group(4)) * int(disks["data"].group(2)) + int(disks["master"].group(2)),
+        "rub_disk_gb_hour": price["diskNetworkSsd" if disks["data"].group(1) == "ssd" else "diskNetworkHdd"],
     }
 
 
-# Assumptions of the estimate that nothing here can measure (printed with it).
-EPHEMERAL_OVERHEAD_MIN = 15  # cluster create + delete, billed [U]
+# Assumptions of the estimate that nothing here can measure (printed with it, marked [U]).
+EPHEMERAL_OVERHEAD_MIN = 15  # cluster create + delete, billed (jobs/dags/README.md: 10-20 minutes) [U]
 EXECUTOR_CORE_SHARE = 0.75  # YARN containers get about 3 of 4 vCPU per host (node manager, OS, AM) [U]
 HOST_NETWORK_GBPS = 2.0  # read bandwidth from Object Storage per host, Gbit/s [U]
+SHUFFLE_DISK_MB_S = 200  # local shuffle write + read per host on the 128 GB network-ssd data disk [U]
+COPY_MB_S = 100  # Object Storage server-side copy, one file at a time (the publish's s3a renames) [U]
+# The job's plan: the duplicate pass and the write pass each read the text; the quality report reads it once
+# more. The duplicate aggregation shuffles (id, copies, first row key) per row: an UnsafeRow of 32 B.
+JOB_TEXT_PASSES = 2
+QUALITY_TEXT_PASSES = 1
+SHUFFLE_BYTES_PER_ROW = 32
 
 
-def print_estimate(per_cpu_rate: float, cluster: Dict[str, float]) -> None:
+def full_scale_estimate(
+    job_rate: float, quality_rate: float, out_over_in: float, cluster: Dict[str, float]
+) -> Dict[str, float]:
+    """Minutes of each possible limit for the 1.88 B rows on `cluster` (pure: tested)."""
     cores = cluster["hosts"] * cluster["vcpu"] * EXECUTOR_CORE_SHARE
-    cpu_hours = FULL_ROWS / per_cpu_rate / 3600
-    compute_h = cpu_hours / cores
-    read_h = FULL_TEXT_BYTES * 8 / (cluster["hosts"] * HOST_NETWORK_GBPS * 1e9) / 3600
-    wall_h = max(compute_h, read_h)
-    binds = "CPU" if compute_h >= read_h else "Object Storage read throughput"
-    hourly = (cluster["hosts"] * cluster["vcpu"] + cluster["master_vcpu"]) * cluster["rub_vcpu_hour"]
-    hourly += (cluster["hosts"] * cluster["ram_gb"] + cluster["master_ram_gb"]) * cluster["rub_gb_hour"]
-    ephemeral_h = wall_h + EPHEMERAL_OVERHEAD_MIN / 60
+    read_mb_s = cluster["hosts"] * HOST_NETWORK_GBPS * 1e9 / 8 / 1e6
+    output_mb = FULL_TEXT_BYTES * out_over_in / 1e6
+    return {
+        "cores": cores,
+        "cpu_hours": FULL_ROWS / job_rate / 3600,
+        "cpu_min": FULL_ROWS / job_rate / cores / 60,
+        "read_min": JOB_TEXT_PASSES * FULL_TEXT_BYTES / 1e6 / read_mb_s / 60,
+        "shuffle_min": FULL_ROWS * SHUFFLE_BYTES_PER_ROW * 2 / 1e6 / (cluster["hosts"] * SHUFFLE_DISK_MB_S) / 60,
+        "publish_min": output_mb / COPY_MB_S / 60,
+        "output_gb": output_mb / 1e3,
+        "quality_min": max(
+            FULL_ROWS / quality_rate / cores / 60, QUALITY_TEXT_PASSES * FULL_TEXT_BYTES / 1e6 / read_mb_s / 60
+        ),
+    }
+
+
+def cluster_rub_per_hour(cluster: Dict[str, float]) -> float:
+    vcpus = cluster["hosts"] * cluster["vcpu"] + cluster["master_vcpu"]
+    ram = cluster["hosts"] * cluster["ram_gb"] + cluster["master_ram_gb"]
+    disks = cluster["disk_gb"] * cluster["rub_disk_gb_hour"]
+    return vcpus * cluster["rub_vcpu_hour"] + ram * cluster["rub_gb_hour"] + disks
+
+
+def print_estimate(job_rate: float, quality_rate: float, out_over_in: float, cluster: Dict[str, float]) -> None:
+    est = full_scale_estimate(job_rate, quality_rate, out_over_in, cluster)
+    hourly = cluster_rub_per_hour(cluster)
+    limits = {"CPU": est["cpu_min"], "Object Storage read": est["read_min"], "shuffle disk": est["shuffle_min"]}
+    binds = max(limits, key=limits.get)
+    # The stages overlap only partly; the binding stage's time plus the sequential publish is the estimate.
+    job_min = limits[binds] + est["publish_min"]
     print(
-        f"\nfull-scale estimate: {FULL_ROWS:,} rows ({FULL_TEXT_BYTES / 1e9:.1f} GB of text) at "
-        f"{per_cpu_rate:,.0f} rows per CPU-second = {cpu_hours:.1f} CPU-hours"
+        f"\nfull-scale estimate: {FULL_ROWS:,} rows ({FULL_TEXT_BYTES / 1e9:.1f} GB of text) at the job's "
+        f"{job_rate:,.0f} rows per CPU-second = {est['cpu_hours']:.1f} CPU-hours"
     )
     print(
         f"  default cluster: {cluster['hosts']} data hosts x {cluster['vcpu']} vCPU / {cluster['ram_gb']} GB "
-        f"(+ master {cluster['master_vcpu']} vCPU), ~{cores:.0f} executor cores "
-        f"({EXECUTOR_CORE_SHARE:.0%} of the vCPUs [U]); {hourly:.1f} RUB/hour with the Data Proc markup"
+        f"(+ master {cluster['master_vcpu']} vCPU / {cluster['master_ram_gb']} GB), ~{est['cores']:.0f} executor "
+        f"cores ({EXECUTOR_CORE_SHARE:.0%} of the vCPUs [U]); {hourly:.1f} RUB/hour with the Data Proc markup and {cluster['disk_gb']} GB of disks"
     )
     print(
-        f"  compute {compute_h * 60:.0f} min; reading the text at {HOST_NETWORK_GBPS} Gbit/s per host [U] "
-        f"{read_h * 60:.0f} min; binding limit: {binds}. The duplicate search shuffles 16 B per row "
-        f"({FULL_ROWS * 16 / 1e9:.0f} GB), far below both."
+        f"  CPU {est['cpu_min']:.0f} min; reading the text {JOB_TEXT_PASSES}x at {HOST_NETWORK_GBPS} Gbit/s per "
+        f"host [U] {est['read_min']:.0f} min; duplicate-id shuffle {SHUFFLE_BYTES_PER_ROW} B a row written and "
+        f"read at {SHUFFLE_DISK_MB_S} MB/s per host [U] {est['shuffle_min']:.0f} min: binding limit {binds}"
     )
-    print(f"  persistent cluster: {wall_h * 60:.0f} min wall, {wall_h * hourly:,.0f} RUB of cluster time")
     print(
-        f"  ephemeral cluster: {ephemeral_h * 60:.0f} min wall with {EPHEMERAL_OVERHEAD_MIN} min "
-        f"create+delete [U], {ephemeral_h * hourly:,.0f} RUB"
+        f"  then the publish: {est['output_gb']:.0f} GB of Parquet renamed into place, on s3a a server-side copy "
+        f"one file at a time at {COPY_MB_S} MB/s [U]: {est['publish_min']:.0f} min (not measured here)"
     )
+    print(
+        f"  the CLI's data-quality report adds ~{est['quality_min']:.0f} min "
+        f"({quality_rate:,.0f} rows per CPU-second measured)"
+    )
+    for name, overhead in (("persistent default cluster", 0), ("ephemeral cluster (same shape)", EPHEMERAL_OVERHEAD_MIN)):
+        for label, minutes in (("cleaning", job_min), ("cleaning + quality report", job_min + est["quality_min"])):
+            total = minutes + overhead
+            extra = f" incl. {overhead} min create+delete [U]" if overhead else ""
+            print(f"  {name}, {label}: {total:.0f} min wall{extra}, {total / 60 * hourly:,.0f} RUB of cluster time")
 
 
-def print_summary(rows: int, results: Dict[str, Dict[str, float]]) -> None:
+def _per_row(fig: Dict[str, float], key: str) -> float:
+    return fig[key] / fig["rows"]
+
+
+def print_summary(results: Dict[str, Dict[str, float]]) -> None:
     job, ceiling, base = (results[name] for name, _ in RUNS)
     print(
-        f"\na/b (job over ceiling): {job['wall_s'] / ceiling['wall_s']:.2f} wall, "
-        f"{job['cpu_s'] / ceiling['cpu_s']:.2f} CPU (target <= {TARGET_JOB_OVER_CEILING})"
+        f"\na/b (job over ceiling): {_per_row(job, 'wall_s') / _per_row(ceiling, 'wall_s'):.2f} wall, "
+        f"{_per_row(job, 'cpu_s') / _per_row(ceiling, 'cpu_s'):.2f} CPU (target <= {TARGET_JOB_OVER_CEILING})"
     )
+    subset = "" if base["rows"] == job["rows"] else f" (per row: c ran on {base['rows']:,.0f} rows)"
     print(
-        f"c/a (Python baseline over job): {base['wall_s'] / job['wall_s']:.1f} wall, "
-        f"{base['cpu_s'] / job['cpu_s']:.1f} CPU"
+        f"c/a (Python baseline over job): {_per_row(base, 'wall_s') / _per_row(job, 'wall_s'):.1f} wall, "
+        f"{_per_row(base, 'cpu_s') / _per_row(job, 'cpu_s'):.1f} CPU{subset}"
     )
-    print(f"cleaning job: {rows / job['cpu_s']:,.0f} rows per CPU-second")
+    quality = results[QUALITY]
+    print(
+        f"the CLI's data-quality report adds {quality['cpu_s'] / job['cpu_s']:.2f}x the job's CPU "
+        f"({QUALITY!r}; not part of a)"
+    )
+    print(f"cleaning job: {job['rows'] / job['cpu_s']:,.0f} rows per CPU-second")
+
+
+def _measure(meter: "Meter", action: Callable[[], object], rows: int) -> Dict[str, float]:
+    figures = meter.measure(action)
+    figures["rows"] = rows
+    figures["load"] = os.getloadavg()[0]
+    return figures
 
 
 def main(argv=None) -> int:
@@ -343,6 +495,11 @@ def main(argv=None) -> int:
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--repeats", type=int, default=1, help="alternated rounds; medians are printed")
     parser.add_argument("--no-breakdown", action="store_true", help="skip the per-stage timings")
+    parser.add_argument(
+        "--baseline-rows-millions",
+        type=float,
+        help="run c (the slow Python baseline) on its own smaller input; its ratios are then per row",
+    )
     args = parser.parse_args(argv)
     if args.rows_millions <= 0:
         parser.error("--rows-millions must be > 0")
@@ -356,9 +513,18 @@ def main(argv=None) -> int:
     input_bytes = directory_bytes(raw)
     print(f"generated {rows:,} lines, {input_bytes / 1e9:.2f} GB in {time.monotonic() - started:.1f} s")
 
+    baseline_raw, baseline_rows = raw, rows
+    if args.baseline_rows_millions and args.baseline_rows_millions * 1_000_000 < rows:
+        baseline_raw = os.path.join(work, "raw-baseline")
+        baseline_rows = generate_input(int(args.baseline_rows_millions * 1_000_000), baseline_raw)
+        print(f"c (Python baseline) runs on its own smaller input: {baseline_rows:,} lines, same generator")
+    inputs = {RUNS[2][0]: (baseline_raw, baseline_rows)}
+
     memory = {"spark.driver.memory": args.driver_memory}
     spark = build_spark_session("fraud-clean-bench", local=True, shuffle_partitions=4, extra_conf=memory)
     spark.sparkContext.setLogLevel("ERROR")
+    for key, value in SESSION_SETTINGS.items():  # as the CLI sets them
+        spark.conf.set(key, value)
     meter = Meter(spark.sparkContext._jvm.ProcessHandle.current().pid())
     # Warm the JIT and the Python workers on a small sample, so neither side pays for it in its figures.
     warm = os.path.join(work, "warmup")
@@ -367,27 +533,37 @@ def main(argv=None) -> int:
         build(spark, os.path.join(warm, "raw"), os.path.join(warm, name.replace(" ", "_")))()
     # Alternated rounds (a, b, c, a, b, c, ...) so a change in the machine's load hits every run alike.
     rounds: Dict[str, List[Dict[str, float]]] = {name: [] for name, _ in RUNS}
+    rounds[QUALITY] = []
+    print(f"load average before the rounds: {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
     for _ in range(args.repeats):
         for name, build in RUNS:
+            source, source_rows = inputs.get(name, (raw, rows))
             out = os.path.join(work, name.replace(" ", "_"))
             shutil.rmtree(out, ignore_errors=True)
-            figures = meter.measure(build(spark, raw, out))
-            figures["size_ratio"] = directory_bytes(out) / input_bytes
+            figures = _measure(meter, build(spark, source, out), source_rows)
+            figures["size_ratio"] = directory_bytes(out) / directory_bytes(source)
             rounds[name].append(figures)
+            if name == RUNS[0][0]:
+                rounds[QUALITY].append(_measure(meter, quality_report(spark, source, out), source_rows))
     results = {
         name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         for name, runs in rounds.items()
     }
-    print(f"medians of {args.repeats} alternated round(s)")
-    print_table(rows, results)
-    print_summary(rows, results)
-    print_estimate(rows / results[RUNS[0][0]]["cpu_s"], cluster_from_sources())
+    print(f"medians of {args.repeats} alternated round(s); load = 1-minute load average after the run, on {CORES} cores")
+    print_table(results)
+    print_summary(results)
+    job, quality = results[RUNS[0][0]], results[QUALITY]
+    rates = (job["rows"] / job["cpu_s"], quality["rows"] / quality["cpu_s"])
+    print_estimate(*rates, job["size_ratio"], cluster_from_sources())
     if not args.no_breakdown:
         print("\nwhere the CPU goes (each step re-reads the text):")
-        for name, action in stage_actions(spark, raw):
-            fig = meter.measure(action)
+        for name, action in stage_actions(spark, raw, work):
+            fig = _measure(meter, action, rows)
             rate = rows / fig["cpu_s"]
-            print(f"  {name:45}{fig['wall_s']:8.1f} s wall{fig['cpu_s']:8.1f} s CPU{rate:12,.0f} rows/CPU-s")
+            print(
+                f"  {name:48}{fig['wall_s']:8.1f} s wall{fig['cpu_s']:8.1f} s CPU{rate:12,.0f} rows/CPU-s"
+                f"  load {fig['load']:.1f}"
+            )
     spark.stop()
     return 0
 
