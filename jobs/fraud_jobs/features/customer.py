@@ -8,6 +8,7 @@ from typing import Sequence
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
+from fraud_jobs.features.range_totals import range_count_and_sum
 from fraud_jobs.features.time_columns import SECONDS_PER_DAY, epoch_seconds
 
 WINDOW_DAYS = (1, 7, 30)
@@ -32,9 +33,8 @@ def add_customer_features(df: DataFrame, window_days: Sequence[int] = WINDOW_DAY
     ordered = Window.partitionBy("customer_id").orderBy("_event_seconds")
     for days in window_days:
         # Integer seconds: (t - N days, t] is the range [t - N days + 1 s, t].
-        window = ordered.rangeBetween(-(days * SECONDS_PER_DAY - 1), 0)
-        count = F.count(F.lit(1)).over(window)
+        count, cents = range_count_and_sum(ordered, -(days * SECONDS_PER_DAY - 1), 0, F.col("_amount_cents"))
         out = out.withColumn(customer_nb_tx(days), count).withColumn(
-            customer_avg_amount(days), F.sum("_amount_cents").over(window) / count / 100.0
+            customer_avg_amount(days), cents / count / 100.0
         )
     return out.drop("_event_seconds", "_amount_cents")

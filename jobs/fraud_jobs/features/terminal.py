@@ -9,6 +9,7 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from fraud_jobs.features.customer import WINDOW_DAYS
+from fraud_jobs.features.range_totals import range_count_and_sum
 from fraud_jobs.features.time_columns import SECONDS_PER_DAY, epoch_seconds
 
 DEFAULT_DELAY_DAYS = 7
@@ -32,9 +33,9 @@ def add_terminal_features(
     delay = delay_days * SECONDS_PER_DAY
     for days in window_days:
         # Integer seconds: [t - d - N, t - d) is the range [t - d - N, t - d - 1 s].
-        window = ordered.rangeBetween(-(delay + days * SECONDS_PER_DAY), -delay - 1)
-        count = F.count(F.lit(1)).over(window)
-        frauds = F.sum("tx_fraud").over(window)
+        count, frauds = range_count_and_sum(
+            ordered, -(delay + days * SECONDS_PER_DAY), -delay - 1, F.col("tx_fraud")
+        )
         out = out.withColumn(terminal_nb_tx(days), count).withColumn(
             terminal_risk(days), F.when(count > 0, frauds / count).otherwise(F.lit(0.0))
         )

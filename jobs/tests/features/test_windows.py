@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fraud_jobs.features import FEATURE_COLUMNS, add_features
@@ -94,3 +96,13 @@ def test_weekend_and_night_flags_in_utc(cleaned_frame):
     got = by_id(add_features(cleaned_frame(rows)))
     flags = {tx: (got[tx]["tx_during_weekend"], got[tx]["tx_during_night"]) for tx in got}
     assert flags == {1: (0, 1), 2: (1, 0), 3: (1, 1), 4: (0, 0)}
+
+
+def test_every_window_frame_runs_from_unbounded_preceding(cleaned_frame):
+    """Spark recomputes a frame with two moving bounds for every row (rows x frame rows: a 30-day terminal
+    frame stalled the 20 M-row benchmark); frames from UNBOUNDED PRECEDING are updated incrementally."""
+    rows = [(1, "2018-04-01 10:00:00", 7, 1, 10.00, 0), (2, "2018-04-02 10:00:00", 7, 1, 20.00, 1)]
+    plan = add_features(cleaned_frame(rows))._jdf.queryExecution().executedPlan().toString()
+    frames = re.findall(r"specifiedwindowframe\((\w+), ([^,]+), ([^)]+)\)", plan, flags=re.IGNORECASE)
+    assert frames, plan
+    assert all(lower.startswith("unboundedpreceding") for _, lower, _ in frames), frames
