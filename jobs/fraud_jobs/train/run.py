@@ -209,10 +209,10 @@ def _fit_with_threshold(
     """The final model and its operating point, both from the training window (the most recent labelled
     days). The threshold is the (1 - max_fpr) quantile of the final model's own scores of the legitimate
     rows of the business view's FPR population: the training window's rows the model judges under the
-    known-compromised policy, cards flagged by the test window's rule (`Protocol.operating_window`). Taken on
-    every legitimate row instead, it missed: the cards the business view blocks score higher than the ones
-    it judges (see README, "The operating point"). Folds and the final fit read the same cached `features`;
-    the validation folds only measure the model's average precision out of sample."""
+    known-compromised policy, cards flagged by the test window's rule (`Protocol.operating_window`), so the
+    threshold's population is the evaluation's by construction (README "The operating point": what is left
+    of the miss over seeds is the sample's week-to-week variation). Folds and the final fit read the same
+    cached `features`; the validation folds only measure the model's average precision out of sample."""
     validation = []
     for fold in protocol.validation_folds(config.validation_folds):
         LOG.info("delay %d d: validation fold, training from %s", protocol.delay_days, fold.train_start)
