@@ -94,9 +94,10 @@ def summary_text(report: Dict[str, Any]) -> str:
         if labels is None:
             line += "; labels not arrived yet"
         else:
-            line += "; FNR {fnr:.2%} FPR {fpr:.2%}, {missed_frauds} missed frauds worth {amount:,.2f}".format(
-                amount=labels["missed_fraud_amount"], **labels
-            )
+            line += (
+                "; FNR {fnr:.2%} FPR {fpr:.2%}, {missed_frauds} missed frauds worth {amount:,.2f} (known-"
+                "compromised cards {known_compromised_policy}: {prevented_frauds} frauds prevented)"
+            ).format(amount=labels["missed_fraud_amount"], **labels)
         lines.append(line)
     lines += ["  BREACH " + breach for breach in report["breaches"]]
     return "\n".join(lines)

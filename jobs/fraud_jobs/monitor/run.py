@@ -16,6 +16,7 @@ from fraud_jobs.monitor.checks import DATE_DETERMINED_FEATURES, Thresholds, day_
 from fraud_jobs.monitor.outcomes import day_outcomes
 from fraud_jobs.monitor.psi import psi
 from fraud_jobs.monitor.reference import SCORE, bin_counts
+from fraud_jobs.monitor.references import MissingReferenceError
 from fraud_jobs.score.frame import (
     SCORES_SCHEMA,
     ScoringInputError,
@@ -23,6 +24,7 @@ from fraud_jobs.score.frame import (
     check_schema,
     schema_drift,
 )
+from fraud_jobs.train.evaluation import KNOWN_COMPROMISED_RULE, KnownCompromisedRule, outcome_rates
 
 LOG = logging.getLogger(__name__)
 
@@ -53,6 +55,34 @@ def drift_by_day(scores: DataFrame, reference: Reference) -> Dict[str, Dict[str,
     for (day, name), day_counts in counts.items():
         out.setdefault(day.isoformat(), {})[name] = psi(columns[name]["fractions"], day_counts)
     return out
+
+
+def known_compromised_rule(reference: Reference, version: str) -> KnownCompromisedRule:
+    """The business view's rule the version was evaluated with (recorded in its training reference)."""
+    if KNOWN_COMPROMISED_RULE not in reference:
+        raise MissingReferenceError(
+            f"the training reference of {version} has no {KNOWN_COMPROMISED_RULE}: it was trained before the "
+            "rule was recorded. Fix: promote a version trained by this code"
+        )
+    return KnownCompromisedRule.from_dict(reference[KNOWN_COMPROMISED_RULE])
+
+
+def merged_outcomes(per_version: List[List[Dict[str, Any]]]) -> Dict[str, Dict[str, Any]]:
+    """{day: outcomes}; a day scored by several versions sums their counts (each under its own rule)."""
+    merged: Dict[str, Dict[str, Any]] = {}
+    for outcomes in per_version:
+        for day in outcomes:
+            if day["day"] not in merged:
+                merged[day["day"]] = dict(day)
+                continue
+            total = merged[day["day"]]
+            for key, value in day.items():
+                if isinstance(value, (int, float)) and key not in ("fnr", "fpr"):
+                    total[key] += value
+            policies = {*total["known_compromised_policy"].split(","), day["known_compromised_policy"]}
+            total["known_compromised_policy"] = ",".join(sorted(policies))
+            total.update(outcome_rates(total))
+    return merged
 
 
 def monitor_scores(
@@ -96,7 +126,18 @@ def monitor_scores(
     if with_labels:
         LOG.info("realised outcomes of %s .. %s (labels arrived)", with_labels[0], with_labels[-1])
         labelled_scores = window.filter(F.col(PARTITION_COLUMN).isin(with_labels))
-        outcomes = {o["day"]: o for o in day_outcomes(labelled_scores, cleaned)}
+        versions = sorted({v for day in with_labels for v in per_day[day.isoformat()]["versions"]})
+        outcomes = merged_outcomes(
+            [
+                day_outcomes(
+                    labelled_scores.filter(model_column() == version),
+                    cleaned,
+                    known_compromised_rule(reference_of(version), version),
+                    label_delay_days,
+                )
+                for version in versions
+            ]
+        )
     report_days = []
     for day in days:
         key, row = day.isoformat(), per_day[day.isoformat()]

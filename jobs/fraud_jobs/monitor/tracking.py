@@ -34,6 +34,7 @@ def day_metrics(day: Dict[str, Any]) -> Dict[str, float]:
                 "missed_frauds": float(labels["missed_frauds"]),
                 "false_alerts": float(labels["false_alerts"]),
                 "missed_fraud_amount": labels["missed_fraud_amount"],
+                "prevented_frauds": float(labels["prevented_frauds"]),
             }
         )
     return metrics

@@ -45,10 +45,39 @@ class BusinessSettings:
     population_rows_per_day: Optional[float] = REAL_ROWS_PER_DAY
 
 
+@dataclass(frozen=True)
+class KnownCompromisedRule:
+    """How the business view treats the cards already known to be compromised: the policy and the first day
+    whose frauds count as known (the training start: the book's rule). Recorded in the model's training
+    reference (KNOWN_COMPROMISED_RULE), so monitoring counts each version's realised outcomes the same way."""
+
+    policy: str
+    since: dt.date
+
+    def as_dict(self) -> Dict[str, str]:
+        return {"policy": self.policy, "since": self.since.isoformat()}
+
+    @classmethod
+    def from_dict(cls, values: Dict[str, str]) -> KnownCompromisedRule:
+        rule = cls(values["policy"], dt.date.fromisoformat(values["since"]))
+        _blocked(rule.policy)  # the one check of a policy name
+        return rule
+
+
+# Key of the rule in the model's training reference (monitor/reference.py's REFERENCE_ARTIFACT).
+KNOWN_COMPROMISED_RULE = "known_compromised_rule"
+
+
 def _blocked(policy: str) -> Column:
     if policy not in POLICIES:
         raise ValueError(f"unknown known-compromised policy {policy!r}: use one of {', '.join(POLICIES)}")
     return F.col(KNOWN_COMPROMISED) if policy == BLOCKED else F.lit(False)
+
+
+def judged(policy: str) -> Column:
+    """The rows the model's decision judges under the policy (under `blocked`, not those of cards known to be
+    compromised): the FPR population of the business view, of monitoring and of the operating point."""
+    return ~_blocked(policy)
 
 
 def handbook_rows(scored: DataFrame) -> DataFrame:
@@ -118,30 +147,38 @@ def daily_average_precision(scored: DataFrame) -> Dict[int, Optional[float]]:
 
 def daily_counts(scored: DataFrame, threshold: float, policy: str = SCORED) -> List[Dict[str, Any]]:
     """Exact counts per test day at the threshold (flagged: score strictly above it), in Spark."""
+    return outcome_counts(scored, F.col(SCORE) > threshold, policy, "event_day")
+
+
+def outcome_counts(rows: DataFrame, decision: Column, policy: str, by: str) -> List[Dict[str, Any]]:
+    """Exact counts per value of `by` (a day) of the alerts `decision` raised, under the known-compromised
+    policy; the one definition of the business view's and monitoring's FNR / FPR / missed damage (with
+    `outcome_rates`). Rows without a label (`tx_fraud` null) count in `rows` only."""
     blocked = _blocked(policy)
-    fraud, flagged = F.col("tx_fraud") == 1, ~blocked & (F.col(SCORE) > threshold)
+    fraud, legit = F.col("tx_fraud") == 1, F.col("tx_fraud") == 0
+    flagged = ~blocked & decision
     missed = ~blocked & ~flagged & fraud
 
     def count(condition: Column) -> Column:
         return F.sum(F.when(condition, 1).otherwise(0))
 
-    rows = (
-        scored.groupBy("event_day")
+    grouped = (
+        rows.groupBy(by)
         .agg(
             F.count(F.lit(1)).alias("rows"),
             count(fraud).alias("frauds"),
-            count(~fraud).alias("legit"),
+            count(legit).alias("legit"),
             count(blocked & fraud).alias("prevented_frauds"),
-            count(blocked & ~fraud).alias("blocked_legit"),
+            count(blocked & legit).alias("blocked_legit"),
             count(flagged).alias("alerts"),
-            count(flagged & ~fraud).alias("false_alerts"),
+            count(flagged & legit).alias("false_alerts"),
             count(missed).alias("missed_frauds"),
             F.sum(F.when(missed, F.col("tx_amount")).otherwise(0.0)).alias("missed_amount"),
         )
-        .orderBy("event_day")
+        .orderBy(by)
         .collect()
     )
-    return [row.asDict() for row in rows]
+    return [row.asDict() for row in grouped]
 
 
 def card_precision_at_k(scored: DataFrame, k: int = 100) -> float:
@@ -194,7 +231,7 @@ def _totals(days: List[Dict[str, Any]]) -> Dict[str, float]:
     return {key: sum(day[key] for day in days) for key in days[0] if key != "event_day"}
 
 
-def _rates(counts: Dict[str, float]) -> Dict[str, float]:
+def outcome_rates(counts: Dict[str, float]) -> Dict[str, float]:
     """FNR over every fraud (prevented ones are not missed); FPR over the legitimate rows the model judged."""
     judged_legit = counts["legit"] - counts["blocked_legit"]
     return {
@@ -216,7 +253,7 @@ def handbook_view(scored: DataFrame, threshold: float, test_days: int) -> ViewRe
     histogram = score_histogram(rows)
     days = daily_counts(rows, threshold)
     totals = _totals(days)
-    rates = _rates(totals)
+    rates = outcome_rates(totals)
     metrics: Metrics = {
         "auc_roc": m.auc_roc(histogram),
         "auc_roc_error_bound": m.auc_roc_error_bound(histogram),
@@ -241,7 +278,7 @@ def business_view(
     histogram = score_histogram(scored, settings.known_compromised_policy)
     days = daily_counts(scored, threshold, settings.known_compromised_policy)
     totals = _totals(days)
-    rates = _rates(totals)
+    rates = outcome_rates(totals)
     sample_rows_per_day = totals["rows"] / test_days
     scale = (
         settings.population_rows_per_day / sample_rows_per_day
@@ -275,7 +312,8 @@ def business_view(
         "fnr_at_fpr_5pct": m.fnr_at_fpr(curves, 0.05),
         "fpr_at_fnr_2pct": m.fpr_at_fnr(curves, 0.02),
         "per_day": [
-            {"day": _iso_day(day["event_day"]), **_rates(day), "alerts": int(day["alerts"])} for day in days
+            {"day": _iso_day(day["event_day"]), **outcome_rates(day), "alerts": int(day["alerts"])}
+            for day in days
         ],
     }
     return ViewResult(metrics, histogram, days)

@@ -54,6 +54,13 @@ class Protocol:
         start = self.test_start - dt.timedelta(days=delay_days + self.train_days)
         return replace(self, train_start=start, delay_days=delay_days)
 
+    def operating_window(self) -> Protocol:
+        """The protocol whose test window is this one's training window, with the same label delay and the
+        same look-back for known-compromised cards: the operating point is chosen on the training window's
+        rows judged exactly as the test window's rows are."""
+        back = dt.timedelta(days=self.delay_days + self.train_days)
+        return replace(self, train_start=self.train_start - back, test_days=self.train_days)
+
     @classmethod
     def latest(cls, end: dt.date, train_days: int, delay_days: int, test_days: int) -> Protocol:
         """The newest window whose test days are all labelled before `end`, the first day not complete yet
@@ -71,33 +78,40 @@ class Protocol:
 KNOWN_COMPROMISED = "known_compromised"
 
 
+def flag_known_compromised(
+    rows: DataFrame, labelled: DataFrame, since_day: int, delay_days: int
+) -> DataFrame:
+    """`rows` (customer_id, event_day) with `known_compromised`: the card had a fraud in `labelled`
+    (customer_id, event_day, tx_fraud) on a day from `since_day` up to the row's day minus the label delay,
+    so the fraud was known when the row was scored (the book's known_defrauded_customers). The one rule for
+    the test window, the operating point's population and monitoring's realised outcomes."""
+    first_known_fraud = (
+        labelled.filter((F.col("tx_fraud") == 1) & (F.col("event_day") >= since_day))
+        .groupBy("customer_id")
+        .agg(F.min("event_day").alias("_first_known_fraud_day"))
+    )
+    return (
+        rows.join(first_known_fraud, "customer_id", "left")
+        .withColumn(
+            KNOWN_COMPROMISED,
+            F.coalesce(F.col("_first_known_fraud_day") < F.col("event_day") - delay_days, F.lit(False)),
+        )
+        .drop("_first_known_fraud_day")
+    )
+
+
 def split_flagged(features: DataFrame, protocol: Protocol) -> Tuple[DataFrame, DataFrame]:
     """(train, test) with an `event_day` column; every test row carries `known_compromised`: its card had
-    a fraud from the training start up to the test day minus the delay (the book's
-    known_defrauded_customers), so the fraud was known when the row was scored."""
+    a fraud from the training start up to the test day minus the delay (`flag_known_compromised`)."""
     with_day = features.withColumn("event_day", epoch_day())
     train_start, train_end = day_number(protocol.train_start), day_number(protocol.train_end)
     test_start, test_end = day_number(protocol.test_start), day_number(protocol.test_end)
     train = with_day.filter((F.col("event_day") >= train_start) & (F.col("event_day") < train_end))
-    first_known_fraud = (
-        with_day.filter(
-            (F.col("tx_fraud") == 1)
-            & (F.col("event_day") >= train_start)
-            & (F.col("event_day") < test_end - protocol.delay_days)
-        )
-        .groupBy("customer_id")
-        .agg(F.min("event_day").alias("_first_known_fraud_day"))
-    )
-    test = (
-        with_day.filter((F.col("event_day") >= test_start) & (F.col("event_day") < test_end))
-        .join(first_known_fraud, "customer_id", "left")
-        .withColumn(
-            KNOWN_COMPROMISED,
-            F.coalesce(
-                F.col("_first_known_fraud_day") < F.col("event_day") - protocol.delay_days, F.lit(False)
-            ),
-        )
-        .drop("_first_known_fraud_day")
+    test = flag_known_compromised(
+        with_day.filter((F.col("event_day") >= test_start) & (F.col("event_day") < test_end)),
+        with_day,
+        train_start,
+        protocol.delay_days,
     )
     return train, test
 

@@ -20,12 +20,15 @@ from fraud_jobs.features import FEATURE_COLUMNS
 from fraud_jobs.features.build import add_delay_free_features, add_delayed_features
 from fraud_jobs.monitor.reference import training_reference
 from fraud_jobs.train.evaluation import (
+    KNOWN_COMPROMISED_RULE,
     SCORE,
     BusinessSettings,
+    KnownCompromisedRule,
     Metrics,
     ViewResult,
     business_view,
     handbook_view,
+    judged,
     legit_score_quantile,
     score_histogram,
 )
@@ -203,12 +206,13 @@ def _fit(train: DataFrame, config: TrainingConfig, stages: Optional[Stages]) -> 
 def _fit_with_threshold(
     features: DataFrame, protocol: Protocol, config: TrainingConfig, stages: Optional[Stages] = None
 ) -> _Fitted:
-    """The final model and its operating point, both from the training window: the threshold is the
-    (1 - max_fpr) quantile of the final model's own scores of the legitimate transactions of the most
-    recent labelled days (the training window), so it is set on the model that is deployed. A threshold
-    taken from a fold model trained on an earlier window scored on another scale (test FPR 1.3-6.4 % for a
-    5 % target); the validation folds now only measure the model's average precision out of sample.
-    Folds and the final fit all read the same cached `features`."""
+    """The final model and its operating point, both from the training window (the most recent labelled
+    days). The threshold is the (1 - max_fpr) quantile of the final model's own scores of the legitimate
+    rows of the business view's FPR population: the training window's rows the model judges under the
+    known-compromised policy, cards flagged by the test window's rule (`Protocol.operating_window`), so the
+    threshold's population is the evaluation's by construction (README "The operating point": what is left
+    of the miss over seeds is the sample's week-to-week variation). Folds and the final fit read the same
+    cached `features`; the validation folds only measure the model's average precision out of sample."""
     validation = []
     for fold in protocol.validation_folds(config.validation_folds):
         LOG.info("delay %d d: validation fold, training from %s", protocol.delay_days, fold.train_start)
@@ -218,8 +222,12 @@ def _fit_with_threshold(
     LOG.info("delay %d d: training %s from %s", protocol.delay_days, config.model, protocol.train_start)
     train, _ = split(features, protocol)
     model, weight = _fit(train, config, stages)
+    # The training window's rows flagged as the test window's are, those the model judges under the policy.
+    training_window = split_flagged(features, protocol.operating_window())[1]
+    policy = config.business.known_compromised_policy
+    population = score(model, training_window, KNOWN_COMPROMISED).filter(judged(policy))
     # Flagging strictly above the (1 - max_fpr) quantile of the legitimate scores flags max_fpr of them.
-    threshold = above_ties(legit_score_quantile(score(model, train), 1.0 - config.max_fpr))
+    threshold = above_ties(legit_score_quantile(population, 1.0 - config.max_fpr))
     return _Fitted(
         with_decision_threshold(model, threshold), threshold, weight, sum(validation) / len(validation)
     )
@@ -320,6 +328,9 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
     test_window = split_flagged(features, protocol)[1]
     reference = training_reference(fitted.model, train)
+    # Monitoring counts realised outcomes with the business view's rule (KnownCompromisedRule).
+    rule = KnownCompromisedRule(config.business.known_compromised_policy, protocol.train_start)
+    reference[KNOWN_COMPROMISED_RULE] = rule.as_dict()
     features.unpersist()
     sweep: Dict[str, Dict[str, Any]] = {}
     for delay in config.delay_sweep:

@@ -13,6 +13,7 @@ from fraud_jobs.monitor.checks import Thresholds
 from fraud_jobs.monitor.reference import MONITORED_COLUMNS, reference_histograms
 from fraud_jobs.monitor.run import monitor_scores
 from fraud_jobs.score.frame import SCORES_SCHEMA, ScoringInputError
+from fraud_jobs.train.evaluation import BLOCKED, KNOWN_COMPROMISED_RULE, KnownCompromisedRule
 
 FIRST = dt.date(2019, 10, 1)
 DAYS = 10
@@ -46,6 +47,8 @@ def frames(spark):
     reference = reference_histograms(
         scores_df.filter(scores_df.tx_date < DRIFTED_DAY).select(*MONITORED_COLUMNS), MONITORED_COLUMNS
     )
+    # Frauds from FIRST on, labelled 7 days late: no card is known compromised on the labelled days 1-3.
+    reference[KNOWN_COMPROMISED_RULE] = KnownCompromisedRule(BLOCKED, FIRST).as_dict()
     return scores_df, spark.createDataFrame(cleaned, CLEANED_SCHEMA), reference
 
 

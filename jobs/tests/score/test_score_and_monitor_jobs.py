@@ -14,6 +14,7 @@ from fraud_jobs.monitor.cli import main as monitor_main
 from fraud_jobs.monitor.reference import MONITORED_COLUMNS, REFERENCE_ARTIFACT
 from fraud_jobs.score.cli import main as score_main
 from fraud_jobs.train.cli import main as train_main
+from fraud_jobs.train.evaluation import BLOCKED, KNOWN_COMPROMISED_RULE
 
 MODEL = "fraud-score-e2e"
 # Reuses the training end-to-end test's server fixture (its own instance for this module).
@@ -52,6 +53,8 @@ def test_training_logs_the_reference_with_the_model(champion, mlflow_server):  #
     reference = mlflow.artifacts.load_dict(f"runs:/{version.run_id}/{REFERENCE_ARTIFACT}")
     assert sorted(reference["columns"]) == sorted(MONITORED_COLUMNS)
     assert all(sum(c["fractions"]) == pytest.approx(1.0) for c in reference["columns"].values())
+    # Monitoring counts realised outcomes with the business view's rule of that training run.
+    assert reference[KNOWN_COMPROMISED_RULE] == {"policy": BLOCKED, "since": "2019-09-13"}
 
 
 def test_scores_newest_days_idempotently_and_monitors_them(champion, mlflow_server, spark, capsys):  # noqa: F811

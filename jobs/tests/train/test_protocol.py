@@ -38,6 +38,10 @@ def test_windows_follow_train_gap_test():
         1,
     )
     assert protocol.history_start() == dt.date(2018, 6, 18)
+    # The operating point's window: the training window judged as a test window, same delay and look-back.
+    operating = Protocol(START, train_days=5, delay_days=3, test_days=7).operating_window()
+    window = (operating.test_start, operating.test_end, operating.delay_days)
+    assert window == (START, dt.date(2018, 7, 30), 3)
 
 
 def test_known_compromised_cards_leave_the_test_days_they_are_known_on(spark):
