@@ -48,7 +48,12 @@ if status:
 metrics = json.load(open(f"{run}/metrics.json"))
 cores = 2
 # Unified GC log: "... Pause Young (Normal) (G1 Evacuation Pause) 612M->98M(1024M) 8.1ms".
-pauses = re.findall(r"(\d+)M->(\d+)M\((\d+)M\)", open(f"{run}/gc.log").read())
+gc_log = open(f"{run}/gc.log").read()
+pauses = re.findall(r"(\d+)M->(\d+)M\((\d+)M\)", gc_log)
+# What stayed live: the heap after a full collection (G1 fills the heap before it collects, so the peak
+# "in use" figure says little); to-space exhaustion and full collections say how close to the limit it ran.
+full_gcs = re.findall(r"Pause Full .*?(\d+)M->(\d+)M\(", gc_log)
+exhausted = gc_log.count("To-space exhausted")
 peak = max(int(before) for before, _, _ in pauses) if pauses else None
 committed = max(int(size) for _, _, size in pauses) if pauses else None
 cpu = usage.ru_utime + usage.ru_stime
@@ -62,6 +67,8 @@ for name in ("features", "fit", "evaluation"):
     rate = stage["rows"] / stage["seconds"] / cores
     print(f"{name:<10} {stage['rows']:>12,.0f} rows in {stage['seconds']:>7.1f} s = {rate:>8,.0f} rows/s per core")
 print(f"peak driver heap in use {peak} MB of {committed} MB committed (GC log, {len(pauses)} collections)")
+live = max((int(after) for _, after in full_gcs), default=None)
+print(f"full collections {len(full_gcs)} (largest heap left after one: {live} MB), to-space exhausted {exhausted}x")
 print(f"business view: FPR {metrics['business']['fpr']:.2%}  FNR {metrics['business']['fnr']:.2%}  "
       f"rows {metrics['business']['rows']:,}")
 PY
