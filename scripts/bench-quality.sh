@@ -3,7 +3,10 @@
 # (business view, labels 1, 3 and 7 days late) and on a `handbook` sample (the book's protocol), then prints
 # AUC, AP, CP@100 and FNR at 5 % FPR per delay. Extra training options: BENCH_TRAIN_ARGS (e.g. --search).
 # Data (generated once, cleaned by the cleaning job, reused): BENCH_ROOT (default .local/bench-quality),
-# BENCH_COURSE_CUSTOMERS (2000, 75 days), BENCH_HANDBOOK_CUSTOMERS (5000, 10,000 terminals, 137 days).
+# course: BENCH_COURSE_CUSTOMERS (2000) / BENCH_COURSE_TERMINALS (1000), 75 days from 2019-08-22;
+# handbook: BENCH_HANDBOOK_CUSTOMERS (5000) / BENCH_HANDBOOK_TERMINALS (10,000), from BENCH_HANDBOOK_START
+# (2018-04-01) to 2018-08-14 (the book's test week ends on 08-14; 2018-06-01 still leaves the folds their
+# 30-day history and halves the rows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-python.sh
@@ -14,12 +17,12 @@ feature_sets=${BENCH_FEATURE_SETS:-handbook extended}
 presets=${BENCH_PRESETS:-course handbook}
 mkdir -p "$root"
 
-clean_sample() { # name preset customers days
-  local name=$1 preset=$2 customers=$3 days=$4
+clean_sample() { # name preset customers terminals start days
+  local name=$1 preset=$2 customers=$3 terminals=$4 start=$5 days=$6
   [ -d "$root/$name-clean" ] && return 0
   rm -rf "$root/$name-raw"
-  python -m fraud_jobs.generate --preset "$preset" --customers "$customers" --days "$days" --seed 1 \
-    --no-defects --out "$root/$name-raw"
+  python -m fraud_jobs.generate --preset "$preset" --customers "$customers" --terminals "$terminals" \
+    --start "$start" --days "$days" --seed 1 --no-defects --out "$root/$name-raw"
   # The handbook preset has 10,000 terminals: ids above the course data's 999 are valid here.
   spark-submit --master "local[2]" jobs/entrypoints/clean_job.py --input "$root/$name-raw" \
     --output "$root/$name-clean" --report "$root/$name-report.json" --max-terminal-id 9999
@@ -28,12 +31,17 @@ clean_sample() { # name preset customers days
 
 for preset in $presets; do
   if [ "$preset" = course ]; then
-    clean_sample course course "${BENCH_COURSE_CUSTOMERS:-2000}" 75
+    clean_sample course course "${BENCH_COURSE_CUSTOMERS:-2000}" "${BENCH_COURSE_TERMINALS:-1000}" 2019-08-22 75
     # 51 days in: the folds and the 1-day variant keep the full 30-day history (as scripts/demo.sh).
     start=2019-10-12
+    # The business view's FNR at 5 % FPR per label delay (same test window, refit per delay).
+    sweep=(--delay-sweep 1,3,7)
   else
-    clean_sample handbook handbook "${BENCH_HANDBOOK_CUSTOMERS:-5000}" 137
+    first=${BENCH_HANDBOOK_START:-2018-04-01}
+    days=$(( ( $(date -d 2018-08-15 +%s) - $(date -d "$first" +%s) ) / 86400 ))
+    clean_sample handbook handbook "${BENCH_HANDBOOK_CUSTOMERS:-5000}" "${BENCH_HANDBOOK_TERMINALS:-10000}" "$first" "$days"
     start=2018-07-25  # the book's protocol: train 07-25..31, test 08-08..14
+    sweep=()
   fi
   for model in $models; do
     for set in $feature_sets; do
@@ -42,7 +50,7 @@ for preset in $presets; do
       started=$(date +%s)
       # shellcheck disable=SC2086
       spark-submit --master "local[2]" jobs/entrypoints/train_job.py --input "$root/$preset-clean" \
-        --train-start "$start" --model "$model" --feature-set "$set" --metrics-out "$out" \
+        --train-start "$start" --model "$model" --feature-set "$set" --metrics-out "$out" "${sweep[@]}" \
         ${BENCH_TRAIN_ARGS:-} > "$root/log-$preset-$model-$set${BENCH_TAG:+-$BENCH_TAG}.txt" 2>&1
       echo "$preset $model $set: $(( $(date +%s) - started )) s"
     done
