@@ -90,6 +90,8 @@ def test_every_trial_is_a_nested_run_with_its_fold_metrics(spark, tmp_path):
         lambda hp, fold: scored_fold(spark, 2 if hp["regParam"] == 0.01 else 0),
     )
     mlflow.set_tracking_uri((tmp_path / "mlruns").as_uri())
+    # An experiment of this store: an earlier test's active experiment id belongs to another server.
+    mlflow.set_experiment("search-trials")
     with mlflow.start_run() as parent:
         log_trials(result)
     client = mlflow.tracking.MlflowClient()
