@@ -10,7 +10,7 @@ import { dagFiles } from "../infra/provisioning/bundle";
 import { readTree } from "../infra/provisioning/files";
 import { REPO_ROOT } from "../infra/provisioning";
 import { VM_LAYOUT } from "../infra/orchestrator";
-import { contractErrors, PIPELINE_SCHEMA, PIPELINE_SCHEMA_FILE, RUN_PARAMS, RUN_WINDOW, schemaAt, schemaRange } from "../infra/config/pipeline-contract";
+import { contractErrors, PIPELINE_SCHEMA, PIPELINE_SCHEMA_FILE, RUN_PARAMS, RUN_WINDOW, schemaRange } from "../infra/config/pipeline-contract";
 import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../infra/config/pipeline-dag";
 import { renderPipelineConfig } from "../infra/orchestrator/services/pipeline-config";
 import { sampleLocalPipelineInput, samplePipelineInput } from "../infra/orchestrator/services/testing/samples";
@@ -81,7 +81,12 @@ describe("pipeline contract (pipeline.schema.json)", () => {
             assert.doesNotThrow(() => renderPipelineConfig({ ...base, dagRunTimeoutMinutes: pipeline.runTimeoutMinutes }));
         }
         assert.throws(() => parseConfig(configInput({ pipeline: { runTimeoutMinutes: timeout.min - 1 } })), /fraud-mlops:pipeline\.runTimeoutMinutes/);
-        assert.deepStrictEqual(schemaAt("/properties/training/properties/model").enum, [...TRAIN_MODELS]);
+        // The training choices are the contract's enums: what the config accepts reaches pipeline.json.
+        const chosen = parseConfig(configInput({ pipeline: { model: "xgboost", featureSet: "extended" } })).pipeline;
+        const document = JSON.parse(renderPipelineConfig({ ...base, training: { ...base.training, model: chosen.model, featureSet: chosen.featureSet } }));
+        assert.deepStrictEqual([document.training.model, document.training.featureSet], ["xgboost", "extended"]);
+        assert.deepStrictEqual([...TRAIN_MODELS], ["logistic_regression", "random_forest", "gbt", "xgboost"]);
+        assert.throws(() => parseConfig(configInput({ pipeline: { featureSet: "wide" } })), /fraud-mlops:pipeline\.featureSet.*must be one of handbook, extended/);
     });
 
     it("data hosts too small for a driver and an executor fail the program before any resource, naming the key", async function () {

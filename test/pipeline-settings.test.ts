@@ -70,12 +70,12 @@ describe("pipeline DAG settings (fraud-mlops:pipeline)", function () {
     it("the real program renders the configured values into pipeline.json", async () => {
         const settings = {
             schedule: "30 2 * * 1", retries: 4, retryDelayMinutes: 15, jobTimeoutMinutes: 200, clusterTimeoutMinutes: 60,
-            model: "gbt", experiment: "fraud-nightly", registeredModel: "fraud-gbt",
+            model: "xgboost", featureSet: "extended", experiment: "fraud-nightly", registeredModel: "fraud-gbt",
         };
         const rendered = renderedPipelineJson(await programRun({ stack: "dev", overrides: { "fraud-mlops:pipeline": { mode: "ephemeral", ...settings } } }));
         const { schedule, retries, retryDelayMinutes, jobTimeoutMinutes, clusterTimeoutMinutes } = rendered;
-        const { model, experiment, registeredModel } = rendered.training;
-        assert.deepStrictEqual({ schedule, retries, retryDelayMinutes, jobTimeoutMinutes, clusterTimeoutMinutes, model, experiment, registeredModel }, settings);
+        const { model, featureSet, experiment, registeredModel } = rendered.training;
+        assert.deepStrictEqual({ schedule, retries, retryDelayMinutes, jobTimeoutMinutes, clusterTimeoutMinutes, model, featureSet, experiment, registeredModel }, settings);
         const dev = renderedPipelineJson(await programRun({ stack: "dev" }));
         assert.deepStrictEqual([dev.schedule, dev.retries, dev.training.model], [null, PIPELINE_DAG_DEFAULTS.retries, PIPELINE_DAG_DEFAULTS.model]);
     });

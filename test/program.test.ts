@@ -290,6 +290,8 @@ describe("the Pulumi program under mocks", function () {
             const properties = inputs.clusterConfig.hadoop.properties;
             assert.match(properties["spark:spark.pyspark.python"], /python3$/);
             assert.strictEqual(properties["pip:mlflow-skinny"], "2.17.2");
+            // train --model xgboost on image 2.1 (Python 3.8): the estimator and the image's own scikit-learn, pinned.
+            assert.deepStrictEqual([properties["pip:xgboost-cpu"], properties["pip:scikit-learn"]], ["2.1.4", "0.24.1"]);
             assert.ok(cluster.options.dependsOn.some((dep) => dep.endsWith("::cluster-dataproc-agent")), "created after its role is granted");
         });
 
@@ -303,6 +305,7 @@ describe("the Pulumi program under mocks", function () {
             assert.strictEqual(template.bucket, (ephemeral.outputs.bucketNames.value as Bucket).logs);
             assert.deepStrictEqual(template.services, ["HDFS", "YARN", "SPARK", "MAPREDUCE"]);
             assert.strictEqual(template.properties["pip:mlflow-skinny"], "2.17.2");
+            assert.deepStrictEqual([template.properties["pip:xgboost-cpu"], template.properties["pip:scikit-learn"]], ["2.1.4", "0.24.1"]);
         });
     });
 

@@ -25,15 +25,25 @@ export const DATAPROC_DISK_GB = { min: 20, max: 4096 };
 export const DATAPROC_DATA_HOSTS = { min: 1, max: 32 };
 
 /**
- * Packages the jobs import that the image lacks, pinned. mlflow-skinny 2.17.2 is the last release that
- * supports Python 3.8 (image 2.1) and also installs on 3.11 (image 2.2).
+ * Packages the jobs import that the image lacks (or must not vary), pinned, per image. mlflow-skinny 2.17.2 is
+ * the last release that supports Python 3.8 (image 2.1) and also installs on 3.11 (image 2.2). xgboost-cpu
+ * 2.1.4 (train --model xgboost): the last XGBoost for Python 3.8 (3.x needs 3.10), the build without CUDA,
+ * installs on both; its PySpark estimator imports scikit-learn, which image 2.1 ships as 0.24.1: pinned to
+ * that, so the pip step never replaces it (the jobs' py3.8 tests run xgboost with it, jobs/requirements-py38.txt).
+ * Image 2.2's own scikit-learn is used as shipped (its version is not documented; not verified).
  */
-export const DEFAULT_PIP_PACKAGES: Readonly<Record<string, string>> = { "mlflow-skinny": "2.17.2" };
+export const DEFAULT_PIP_PACKAGES_BY_IMAGE: Readonly<Record<DataprocImage, Readonly<Record<string, string>>>> = {
+    "2.1": { "mlflow-skinny": "2.17.2", "xgboost-cpu": "2.1.4", "scikit-learn": "0.24.1" },
+    "2.2": { "mlflow-skinny": "2.17.2", "xgboost-cpu": "2.1.4" },
+};
 
 /** Known lowest Python of package releases, to refuse a pin the image's pip cannot install. */
 const PYTHON_FLOOR: Record<string, { from: string; python: string }[]> = {
     "mlflow-skinny": [{ from: "2.18.0", python: "3.9" }],
     mlflow: [{ from: "2.18.0", python: "3.9" }],
+    // As pip sees Requires-Python: on 3.8 the newest offered are xgboost-cpu 2.1.4 and scikit-learn 1.3.2.
+    "xgboost-cpu": [{ from: "3.0.0", python: "3.10" }],
+    "scikit-learn": [{ from: "1.4.0", python: "3.9" }],
 };
 
 export interface SubclusterConfig {
@@ -85,15 +95,16 @@ function subcluster(section: Section, defaults: SubclusterConfig, hostRange: { m
     };
 }
 
-function pipPackages(section: Section, python: string, image: string): Record<string, string> {
-    const packages = section.stringMap("pipPackages", DEFAULT_PIP_PACKAGES);
+function pipPackages(section: Section, python: string, image: DataprocImage): Record<string, string> {
+    const defaults = DEFAULT_PIP_PACKAGES_BY_IMAGE[image];
+    const packages = section.stringMap("pipPackages", defaults);
     for (const [name, version] of Object.entries(packages)) {
         if (!/^\d+(\.\d+){1,3}$/.test(version)) {
             section.fail(`pipPackages.${name}`, `"${version}" is not an exact version; pin it so every cluster gets the same code`, '"2.17.2"');
         }
         const floor = (PYTHON_FLOOR[name] ?? []).find((rule) => compareVersions(version, rule.from) >= 0);
         if (floor && compareVersions(python, floor.python) < 0) {
-            section.fail(`pipPackages.${name}`, `${name} ${version} needs Python >= ${floor.python} but image ${image} runs Python ${python}`, `"${DEFAULT_PIP_PACKAGES[name] ?? "<older version>"}" or a newer imageVersion`);
+            section.fail(`pipPackages.${name}`, `${name} ${version} needs Python >= ${floor.python} but image ${image} runs Python ${python}`, `"${defaults[name] ?? "<older version>"}" or a newer imageVersion`);
         }
     }
     return packages;

@@ -74,6 +74,13 @@ export function schemaAt(pointer: string): Json {
     return node as Json;
 }
 
+/** The allowed values of an enum in the schema: choices the TS config and the DAG share (training.model...). */
+export function schemaEnum(pointer: string): readonly string[] {
+    const values = schemaAt(pointer).enum;
+    if (!Array.isArray(values) || !values.every((v) => typeof v === "string")) throw new Error(`${PIPELINE_SCHEMA_FILE} ${pointer} has no string enum`);
+    return values as string[];
+}
+
 /** [minimum, maximum] of an integer in the schema: the config parsers read their limits from here. */
 export function schemaRange(pointer: string): Range {
     const node = schemaAt(pointer);

@@ -1,11 +1,13 @@
 // Keys of `fraud-mlops:pipeline` that shape the `fraud_pipeline` DAG rendered into pipeline.json: its
 // schedule, retries, timeouts and training choices. Pure; the one place their defaults and limits live.
 import { cronRunsPerMonth } from "./cron";
-import { schemaAt, schemaRange } from "./pipeline-contract";
+import { schemaAt, schemaEnum, schemaRange } from "./pipeline-contract";
 import { Range, Section } from "./reader";
 
-export const TRAIN_MODELS = ["logistic_regression", "random_forest", "gbt"] as const;
-export type TrainModel = (typeof TRAIN_MODELS)[number];
+/** The training job's --model and --feature-set choices, as the contract (pipeline.schema.json) lists them. */
+export const TRAIN_MODELS = schemaEnum("/properties/training/properties/model");
+export type TrainModel = string;
+export const FEATURE_SETS = schemaEnum("/properties/training/properties/featureSet");
 
 /** Airflow presets the DAG renderer accepts; anything else must be a five-field cron expression. */
 export const SCHEDULE_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"] as const;
@@ -20,6 +22,8 @@ export interface PipelineDagConfig {
     /** Cluster creation and deletion (ephemeral mode). */
     readonly clusterTimeoutMinutes: number;
     readonly model: TrainModel;
+    /** handbook: the book's 15 inputs; extended: and the label-free ones. Scoring follows the champion's own. */
+    readonly featureSet: string;
     readonly experiment: string;
     readonly registeredModel: string;
 }
@@ -31,6 +35,7 @@ export const PIPELINE_DAG_DEFAULTS = {
     jobTimeoutMinutes: 120,
     clusterTimeoutMinutes: 45,
     model: "random_forest",
+    featureSet: "handbook",
     experiment: "fraud-detection",
     registeredModel: "fraud-detector",
 } as const satisfies PipelineDagConfig;
@@ -82,6 +87,7 @@ export function parsePipelineDag(section: Section): PipelineDagConfig {
         jobTimeoutMinutes: section.integer("jobTimeoutMinutes", defaults.jobTimeoutMinutes, limits.jobTimeoutMinutes),
         clusterTimeoutMinutes: section.integer("clusterTimeoutMinutes", defaults.clusterTimeoutMinutes, limits.clusterTimeoutMinutes),
         model: section.oneOf("model", TRAIN_MODELS, defaults.model),
+        featureSet: section.oneOf("featureSet", FEATURE_SETS, defaults.featureSet),
         experiment: parseName(section, "experiment"),
         registeredModel: parseName(section, "registeredModel"),
     };

@@ -163,6 +163,7 @@ export function pipelineConfigInput(args: ServiceFilesArgs, v: Resolved): Pipeli
         },
         training: {
             model: pipeline.model,
+            featureSet: pipeline.featureSet,
             trainStart: window.trainStart,
             trainDays: window.trainDays,
             delayDays: window.delayDays,

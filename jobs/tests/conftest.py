@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ def local_jars():
 
 @pytest.fixture(scope="session")
 def spark():
+    # Python workers (xgboost.spark's pandas UDFs) must run this venv's interpreter, not `python3` on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = build_spark_session("fraud-jobs-tests", local=True, shuffle_partitions=2, jars=local_jars())
     yield session
     session.stop()

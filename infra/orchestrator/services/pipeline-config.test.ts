@@ -21,6 +21,7 @@ describe("orchestrator services: pipeline.json for the DAG", () => {
         assert.deepStrictEqual(spec.services, [...DATAPROC_SERVICES]);
         assert.deepStrictEqual(spec.properties, clusterProperties(parseDataproc({})));
         assert.strictEqual(spec.properties["pip:mlflow-skinny"], "2.17.2");
+        assert.deepStrictEqual([spec.properties["pip:xgboost-cpu"], spec.properties["pip:scikit-learn"]], ["2.1.4", "0.24.1"]);
         assert.strictEqual(spec.properties["spark:spark.pyspark.python"], CLUSTER_PYTHON);
     });
 

@@ -37,6 +37,7 @@ export interface PipelineConfigInput {
     readonly jobs: { readonly cleanJob: string; readonly trainJob: string; readonly scoreJob: string; readonly monitorJob: string; readonly pyFiles: readonly string[] };
     readonly training: {
         readonly model: (typeof TRAIN_MODELS)[number];
+        readonly featureSet: string;
         readonly trainStart: string;
         readonly trainDays: number;
         readonly delayDays: number;

@@ -89,6 +89,7 @@ def plan_run(
         "--test-days", str(params["testDays"]),
         "--validation-folds", str(training["validationFolds"]),
         "--model", training["model"],
+        "--feature-set", training["featureSet"],
         "--metrics-out", reports + "/metrics.json",
         "--mlflow-uri", config["mlflow"]["trackingUri"],
         "--experiment", training["experiment"],

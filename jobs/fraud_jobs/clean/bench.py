@@ -25,6 +25,7 @@ from typing import Callable, Dict, List, Tuple
 from pyspark.sql import Observation
 
 from fraud_jobs.clean import rules
+from fraud_jobs.clean.cli import SESSION_SETTINGS
 from fraud_jobs.clean.job import (
     DEFAULT_EPOCH,
     kept_rows,
@@ -33,7 +34,6 @@ from fraud_jobs.clean.job import (
     outcome_counts,
     read_lines,
 )
-from fraud_jobs.clean.cli import SESSION_SETTINGS
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
 from fraud_jobs.common.spark import build_spark_session
 
@@ -129,7 +129,9 @@ def generate_input(rows: int, raw_dir: str) -> int:
 def _cli_args(raw_dir: str, out_dir: str):
     from fraud_jobs.clean.cli import parser, validate
 
-    return validate(parser().parse_args(["--input", raw_dir, "--output", out_dir, "--report", out_dir + ".json"]))
+    return validate(
+        parser().parse_args(["--input", raw_dir, "--output", out_dir, "--report", out_dir + ".json"])
+    )
 
 
 def clean_job(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
@@ -142,7 +144,9 @@ def clean_job(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
     def run() -> None:
         args = _cli_args(raw_dir, out_dir)
         started = time.monotonic()
-        counts = run_cleaning(spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id)
+        counts = run_cleaning(
+            spark, args.input, args.output, args.quarantine, args.epoch, args.max_terminal_id
+        )
         write_text(spark, args.report, report_json(build_report(counts, time.monotonic() - started)))
 
     return run
@@ -190,8 +194,11 @@ def _typed_csv_frame(spark, raw_dir: str):
 def typed_csv_ceiling(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
     """Spark's own typed CSV read straight to Parquet by date (the layout the product reads): what any Spark
     cleaner must at least do."""
-    return lambda: _typed_csv_frame(spark, raw_dir).write.mode("overwrite").partitionBy(PARTITION_COLUMN).parquet(
-        out_dir
+    return (
+        lambda: _typed_csv_frame(spark, raw_dir)
+        .write.mode("overwrite")
+        .partitionBy(PARTITION_COLUMN)
+        .parquet(out_dir)
     )
 
 
@@ -251,7 +258,9 @@ def _marked_without_duplicates(parsed):
     origin = epoch_seconds(DEFAULT_EPOCH)
     marked = parsed.withColumn(rules.flag("duplicate"), F.lit(False))
     marked = rules.mark_unknown_terminal(rules.with_terminal_id(rules.mark_unknown_customer(marked)))
-    marked = rules.assign_drop_reason(rules.mark_non_positive_amount(rules.mark_terminal_out_of_range(marked, 999)))
+    marked = rules.assign_drop_reason(
+        rules.mark_non_positive_amount(rules.mark_terminal_out_of_range(marked, 999))
+    )
     return rules.fix_seconds(rules.fix_midnight(marked, origin), origin, applies=~F.col(PREVIOUS))
 
 
@@ -272,11 +281,13 @@ def stage_actions(spark, raw_dir: str, scratch: str) -> List[Tuple[str, Callable
             observation = Observation("bench_one_pass")
             marked = _marked_without_duplicates(parsed).observe(observation, *outcome_counts())
             writer = kept_rows(marked).write.mode("overwrite").partitionBy(PARTITION_COLUMN, SOURCE_COLUMN)
-            if not dictionary:  # unique in a date: Parquet builds a dictionary, then drops it at its size limit
+            if (
+                not dictionary
+            ):  # unique in a date: Parquet builds a dictionary, then drops it at its size limit
                 for column in ("transaction_id", "tx_datetime", "tx_time_seconds"):
                     writer = writer.option("parquet.enable.dictionary#" + column, "false")
             writer.parquet(one_pass)
-            observation.get
+            observation.get  # noqa: B018 - the property waits for the observed counts
 
         return run
 
@@ -313,7 +324,16 @@ QUALITY = "q data-quality report"  # the CLI's second step, measured after each 
 
 
 def print_table(results: Dict[str, Dict[str, float]]) -> None:
-    header = ["rows", "wall s", "CPU s", "rows/CPU-s", "rows/s (wall)", "peak JVM GB", "peak all GB", "out/in"]
+    header = [
+        "rows",
+        "wall s",
+        "CPU s",
+        "rows/CPU-s",
+        "rows/s (wall)",
+        "peak JVM GB",
+        "peak all GB",
+        "out/in",
+    ]
     header.append("load 1 min")
     print("\n" + " " * 30 + "".join(f"{title:>14}" for title in header))
     for name, fig in results.items():
@@ -364,10 +384,13 @@ def cluster_from_sources(repo: str = REPO) -> Dict[str, float]:
     }
     disk = r"{}: \{{ preset: \"[^\"]+\", diskType: \"network-(ssd|hdd)\", diskSizeGb: (\d+)"
     disks = {
-        role: re.search(r"DATAPROC_DEFAULTS = \{.*?" + disk.format(role), config, re.S) for role in ("master", "data")
+        role: re.search(r"DATAPROC_DEFAULTS = \{.*?" + disk.format(role), config, re.S)
+        for role in ("master", "data")
     }
     if not all(disks.values()):
-        raise SystemExit(f"could not read the default disks from {config_path}: update the benchmark's reader")
+        raise SystemExit(
+            f"could not read the default disks from {config_path}: update the benchmark's reader"
+        )
     return {
         "hosts": int(match.group(4)),
         "vcpu": int(match.group(2)),
@@ -406,11 +429,17 @@ def full_scale_estimate(
         "cpu_hours": FULL_ROWS / job_rate / 3600,
         "cpu_min": FULL_ROWS / job_rate / cores / 60,
         "read_min": JOB_TEXT_PASSES * FULL_TEXT_BYTES / 1e6 / read_mb_s / 60,
-        "shuffle_min": FULL_ROWS * SHUFFLE_BYTES_PER_ROW * 2 / 1e6 / (cluster["hosts"] * SHUFFLE_DISK_MB_S) / 60,
+        "shuffle_min": FULL_ROWS
+        * SHUFFLE_BYTES_PER_ROW
+        * 2
+        / 1e6
+        / (cluster["hosts"] * SHUFFLE_DISK_MB_S)
+        / 60,
         "publish_min": output_mb / COPY_MB_S / 60,
         "output_gb": output_mb / 1e3,
         "quality_min": max(
-            FULL_ROWS / quality_rate / cores / 60, QUALITY_TEXT_PASSES * FULL_TEXT_BYTES / 1e6 / read_mb_s / 60
+            FULL_ROWS / quality_rate / cores / 60,
+            QUALITY_TEXT_PASSES * FULL_TEXT_BYTES / 1e6 / read_mb_s / 60,
         ),
     }
 
@@ -422,10 +451,16 @@ def cluster_rub_per_hour(cluster: Dict[str, float]) -> float:
     return vcpus * cluster["rub_vcpu_hour"] + ram * cluster["rub_gb_hour"] + disks
 
 
-def print_estimate(job_rate: float, quality_rate: float, out_over_in: float, cluster: Dict[str, float]) -> None:
+def print_estimate(
+    job_rate: float, quality_rate: float, out_over_in: float, cluster: Dict[str, float]
+) -> None:
     est = full_scale_estimate(job_rate, quality_rate, out_over_in, cluster)
     hourly = cluster_rub_per_hour(cluster)
-    limits = {"CPU": est["cpu_min"], "Object Storage read": est["read_min"], "shuffle disk": est["shuffle_min"]}
+    limits = {
+        "CPU": est["cpu_min"],
+        "Object Storage read": est["read_min"],
+        "shuffle disk": est["shuffle_min"],
+    }
     binds = max(limits, key=limits.get)
     # The stages overlap only partly; the binding stage's time plus the sequential publish is the estimate.
     job_min = limits[binds] + est["publish_min"]
@@ -435,27 +470,39 @@ def print_estimate(job_rate: float, quality_rate: float, out_over_in: float, clu
     )
     print(
         f"  default cluster: {cluster['hosts']} data hosts x {cluster['vcpu']} vCPU / {cluster['ram_gb']} GB "
-        f"(+ master {cluster['master_vcpu']} vCPU / {cluster['master_ram_gb']} GB), ~{est['cores']:.0f} executor "
-        f"cores ({EXECUTOR_CORE_SHARE:.0%} of the vCPUs [U]); {hourly:.1f} RUB/hour with the Data Proc markup and {cluster['disk_gb']} GB of disks"
+        f"(+ master {cluster['master_vcpu']} vCPU / {cluster['master_ram_gb']} GB), "
+        f"~{est['cores']:.0f} executor cores ({EXECUTOR_CORE_SHARE:.0%} of the vCPUs [U]); "
+        f"{hourly:.1f} RUB/hour with the Data Proc markup and {cluster['disk_gb']} GB of disks"
     )
     print(
-        f"  CPU {est['cpu_min']:.0f} min; reading the text {JOB_TEXT_PASSES}x at {HOST_NETWORK_GBPS} Gbit/s per "
-        f"host [U] {est['read_min']:.0f} min; duplicate-id shuffle {SHUFFLE_BYTES_PER_ROW} B a row written and "
+        f"  CPU {est['cpu_min']:.0f} min; reading the text {JOB_TEXT_PASSES}x at {HOST_NETWORK_GBPS} "
+        f"Gbit/s per host [U] {est['read_min']:.0f} min; duplicate-id shuffle {SHUFFLE_BYTES_PER_ROW} B "
+        "a row written and "
         f"read at {SHUFFLE_DISK_MB_S} MB/s per host [U] {est['shuffle_min']:.0f} min: binding limit {binds}"
     )
     print(
-        f"  then the publish: {est['output_gb']:.0f} GB of Parquet renamed into place, on s3a a server-side copy "
+        f"  then the publish: {est['output_gb']:.0f} GB of Parquet renamed into place, on s3a a server-side "
+        "copy "
         f"one file at a time at {COPY_MB_S} MB/s [U]: {est['publish_min']:.0f} min (not measured here)"
     )
     print(
         f"  the CLI's data-quality report adds ~{est['quality_min']:.0f} min "
         f"({quality_rate:,.0f} rows per CPU-second measured)"
     )
-    for name, overhead in (("persistent default cluster", 0), ("ephemeral cluster (same shape)", EPHEMERAL_OVERHEAD_MIN)):
-        for label, minutes in (("cleaning", job_min), ("cleaning + quality report", job_min + est["quality_min"])):
+    for name, overhead in (
+        ("persistent default cluster", 0),
+        ("ephemeral cluster (same shape)", EPHEMERAL_OVERHEAD_MIN),
+    ):
+        for label, minutes in (
+            ("cleaning", job_min),
+            ("cleaning + quality report", job_min + est["quality_min"]),
+        ):
             total = minutes + overhead
             extra = f" incl. {overhead} min create+delete [U]" if overhead else ""
-            print(f"  {name}, {label}: {total:.0f} min wall{extra}, {total / 60 * hourly:,.0f} RUB of cluster time")
+            print(
+                f"  {name}, {label}: {total:.0f} min wall{extra}, "
+                f"{total / 60 * hourly:,.0f} RUB of cluster time"
+            )
 
 
 def _per_row(fig: Dict[str, float], key: str) -> float:
@@ -481,7 +528,7 @@ def print_summary(results: Dict[str, Dict[str, float]]) -> None:
     print(f"cleaning job: {job['rows'] / job['cpu_s']:,.0f} rows per CPU-second")
 
 
-def _measure(meter: "Meter", action: Callable[[], object], rows: int) -> Dict[str, float]:
+def _measure(meter: Meter, action: Callable[[], object], rows: int) -> Dict[str, float]:
     figures = meter.measure(action)
     figures["rows"] = rows
     figures["load"] = os.getloadavg()[0]
@@ -549,7 +596,10 @@ def main(argv=None) -> int:
         name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         for name, runs in rounds.items()
     }
-    print(f"medians of {args.repeats} alternated round(s); load = 1-minute load average after the run, on {CORES} cores")
+    print(
+        f"medians of {args.repeats} alternated round(s); "
+        f"load = 1-minute load average after the run, on {CORES} cores"
+    )
     print_table(results)
     print_summary(results)
     job, quality = results[RUNS[0][0]], results[QUALITY]

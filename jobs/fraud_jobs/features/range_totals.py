@@ -15,15 +15,26 @@ from pyspark.sql import Column, Window, WindowSpec
 from pyspark.sql import functions as F
 
 
-def range_count_and_sum(ordered: WindowSpec, lower: int, upper: int, value: Column) -> Tuple[Column, Column]:
-    """Rows and the sum of the integer `value` whose order value lies in [t + lower, t + upper]
-    (lower <= upper, offsets in the order column's units; the row's own peers included when upper >= 0)."""
+def _frames(ordered: WindowSpec, lower: int, upper: int) -> Tuple[WindowSpec, WindowSpec]:
+    """Running frames through t + upper and through t + lower - 1 (lower <= upper, in the order's units)."""
     if lower > upper:
         raise ValueError(f"empty range: lower {lower} > upper {upper}")
-    through_upper = ordered.rangeBetween(Window.unboundedPreceding, upper)
-    before_lower = ordered.rangeBetween(Window.unboundedPreceding, lower - 1)
-    rows = F.count(F.lit(1)).over(through_upper) - F.count(F.lit(1)).over(before_lower)
+    return (
+        ordered.rangeBetween(Window.unboundedPreceding, upper),
+        ordered.rangeBetween(Window.unboundedPreceding, lower - 1),
+    )
+
+
+def range_count(ordered: WindowSpec, lower: int, upper: int) -> Column:
+    """Rows whose order value lies in [t + lower, t + upper] (the row's peers included when upper >= 0)."""
+    through_upper, before_lower = _frames(ordered, lower, upper)
+    return F.count(F.lit(1)).over(through_upper) - F.count(F.lit(1)).over(before_lower)
+
+
+def range_count_and_sum(ordered: WindowSpec, lower: int, upper: int, value: Column) -> Tuple[Column, Column]:
+    """range_count and the sum of the integer `value` over the same range (0 when it holds no row)."""
+    through_upper, before_lower = _frames(ordered, lower, upper)
     total = F.coalesce(F.sum(value).over(through_upper), F.lit(0)) - F.coalesce(
         F.sum(value).over(before_lower), F.lit(0)
     )
-    return rows, total
+    return range_count(ordered, lower, upper), total

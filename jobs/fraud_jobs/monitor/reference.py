@@ -77,11 +77,14 @@ def reference_histograms(
     }
 
 
-def training_reference(model, train_features: DataFrame) -> Dict[str, Any]:
-    """The reference of a fitted pipeline: its inputs and its score on the training window."""
+def training_reference(
+    model, train_features: DataFrame, feature_columns: Sequence[str] = FEATURE_COLUMNS
+) -> Dict[str, Any]:
+    """The reference of a fitted pipeline: its inputs (the model's feature set) and its score on the
+    training window."""
     from fraud_jobs.train.pipeline import fraud_score
 
     scored = model.transform(train_features).select(
-        *[F.col(name).cast("double").alias(name) for name in FEATURE_COLUMNS], fraud_score().alias(SCORE)
+        *[F.col(name).cast("double").alias(name) for name in feature_columns], fraud_score().alias(SCORE)
     )
-    return reference_histograms(scored)
+    return reference_histograms(scored, [*feature_columns, SCORE])

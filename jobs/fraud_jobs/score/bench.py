@@ -24,7 +24,7 @@ from pyspark.sql import functions as F
 from fraud_jobs.clean.bench import CORES, Meter
 from fraud_jobs.common.schemas import PARTITION_COLUMN
 from fraud_jobs.common.spark import build_spark_session
-from fraud_jobs.features import FEATURE_COLUMNS, add_features
+from fraud_jobs.features import FEATURE_COLUMNS, HANDBOOK, add_features
 from fraud_jobs.score.frame import history_days, score_rows
 from fraud_jobs.train.evaluation import REAL_ROWS_PER_DAY
 from fraud_jobs.train.pipeline import DEFAULT_HYPERPARAMETERS, build_pipeline, with_class_weight
@@ -63,7 +63,7 @@ def main() -> None:
     rows_scored = cleaned.filter(F.col(PARTITION_COLUMN).isin(scored_days)).count()
 
     def run() -> None:
-        scored = score_rows(model, cleaned, scored_days, DELAY_DAYS, 0.5, "bench", "1")
+        scored = score_rows(model, cleaned, scored_days, DELAY_DAYS, 0.5, "bench", "1", HANDBOOK)
         scored.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
             PARTITION_COLUMN
         ).parquet(out)

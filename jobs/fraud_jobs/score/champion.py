@@ -1,4 +1,5 @@
-"""The registered champion: its version, the threshold and label delay it was trained with, its inputs.
+"""The registered champion: its version, the threshold, label delay and feature set it was trained with, its
+inputs.
 
 Resolved once per job by alias, then used by version number (`models:/<name>/<version>`), so a promotion
 while the job runs cannot mix two models in one output."""
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import List
+
+from fraud_jobs.features import HANDBOOK
 
 CHAMPION_ALIAS = "champion"
 
@@ -23,6 +26,8 @@ class Champion:
     threshold: float
     delay_days: int
     inputs: List[str]
+    # The feature set (fraud_jobs.features.FEATURE_SETS) the scorer computes: the model's own metadata.
+    feature_set: str
 
     @property
     def uri(self) -> str:
@@ -30,7 +35,8 @@ class Champion:
 
 
 def resolve_champion(name: str) -> Champion:
-    """Reads the alias, the model's metadata (decision_threshold) and its training run's delay_days."""
+    """Reads the alias, the model's metadata (decision_threshold, feature_set) and its training run's
+    delay_days."""
     import mlflow.models
     from mlflow.exceptions import MlflowException
     from mlflow.tracking import MlflowClient
@@ -62,6 +68,9 @@ def resolve_champion(name: str) -> Champion:
         threshold=float(metadata["decision_threshold"]),
         delay_days=int(params["delay_days"]),
         inputs=list(inputs),
+        # Versions logged before feature sets existed were trained on the handbook set (their signature
+        # still has to match it: score.frame.check_model_inputs).
+        feature_set=str(metadata.get("feature_set", HANDBOOK)),
     )
 
 

@@ -1,7 +1,8 @@
 """Scoring as DataFrame -> DataFrame functions: input checks, the look-back window, the scored rows.
 
-The features come from `fraud_jobs.features.add_features`, the function training uses, over the scored
-days plus the history their windows read: (delay + 30) days before the first scored day."""
+The features come from `fraud_jobs.features.add_features`, the function training uses, with the feature set
+the champion was trained on (its model metadata), over the scored days plus the history their windows read:
+(delay + 30) days before the first scored day."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pyspark.sql.types import (
 )
 
 from fraud_jobs.common.schemas import CLEANED_SCHEMA, PARTITION_COLUMN
-from fraud_jobs.features import FEATURE_COLUMNS, add_features
+from fraud_jobs.features import ALL_FEATURE_COLUMNS, add_features, feature_columns
 from fraud_jobs.features.customer import WINDOW_DAYS
 from fraud_jobs.train.pipeline import fraud_score
 
@@ -38,8 +39,9 @@ SCORES_SCHEMA = StructType(
         StructField("tx_datetime", TimestampType(), True),
         StructField("customer_id", LongType(), True),
         StructField("terminal_id", LongType(), True),
-        # Every model input as the double the pipeline's VectorAssembler reads.
-        *[StructField(name, DoubleType(), True) for name in FEATURE_COLUMNS],
+        # Every model input as the double the pipeline's VectorAssembler reads: the columns of every feature
+        # set, null where the scoring model's set has none (one table schema whichever set the champion uses).
+        *[StructField(name, DoubleType(), True) for name in ALL_FEATURE_COLUMNS],
         StructField(SCORE, DoubleType(), True),
         StructField(DECISION, IntegerType(), True),
         StructField("model_name", StringType(), True),
@@ -80,13 +82,20 @@ def check_schema(cleaned: DataFrame) -> None:
         )
 
 
-def check_model_inputs(model_inputs: Sequence[str]) -> None:
-    """The champion's signature must name the features this code computes, in the same order."""
-    if list(model_inputs) != list(FEATURE_COLUMNS):
+def check_model_inputs(model_inputs: Sequence[str], feature_set: str) -> None:
+    """The champion's signature must name the features this code computes for its feature set, in order."""
+    try:
+        computed = feature_columns(feature_set)
+    except ValueError as error:
         raise ScoringInputError(
-            "the champion was trained on the inputs [{}] but this code computes [{}]: register a model "
-            "trained with this feature code before scoring".format(
-                ", ".join(model_inputs), ", ".join(FEATURE_COLUMNS)
+            f"the champion's feature_set metadata: {error}. Fix: register a model trained by this version "
+            "of the training job"
+        ) from None
+    if list(model_inputs) != computed:
+        raise ScoringInputError(
+            "the champion was trained on the inputs [{}] but this code computes [{}] for its feature set "
+            "{!r}: register a model trained with this feature code before scoring".format(
+                ", ".join(model_inputs), ", ".join(computed), feature_set
             )
         )
 
@@ -146,16 +155,20 @@ def score_rows(
     threshold: float,
     model_name: str,
     model_version: str,
+    feature_set: str,
 ) -> DataFrame:
-    """The scored rows of `days` (SCORES_SCHEMA): features over the days plus their history, the champion's
-    score, and its decision at its own threshold (the rule stored with the model: score > threshold)."""
+    """The scored rows of `days` (SCORES_SCHEMA): the model's feature set over the days plus their history,
+    the champion's score, and its decision at its own threshold (the rule stored with the model: score >
+    threshold)."""
     first = min(days) - dt.timedelta(days=history_days(delay_days))
     window = cleaned.filter(
         (F.col(PARTITION_COLUMN) >= F.lit(first)) & (F.col(PARTITION_COLUMN) <= F.lit(max(days)))
     )
-    features = add_features(window, delay_days).filter(F.col(PARTITION_COLUMN).isin(list(days)))
+    features = add_features(window, delay_days, feature_set).filter(F.col(PARTITION_COLUMN).isin(list(days)))
     scored = model.transform(features).withColumn(SCORE, fraud_score())
+    inputs = set(feature_columns(feature_set))
     computed = {
+        **{name: F.lit(None) for name in ALL_FEATURE_COLUMNS if name not in inputs},
         DECISION: (F.col(SCORE) > F.lit(float(threshold))).cast("int"),
         "model_name": F.lit(model_name),
         "model_version": F.lit(str(model_version)),

@@ -30,8 +30,14 @@ def score_newest_days(
 
     mlflow.set_tracking_uri(tracking_uri)
     champion = resolve_champion(model_name)
-    check_model_inputs(champion.inputs)
-    LOG.info("champion %s version %s, threshold %.6f", champion.name, champion.version, champion.threshold)
+    check_model_inputs(champion.inputs, champion.feature_set)
+    LOG.info(
+        "champion %s version %s, threshold %.6f, feature set %s",
+        champion.name,
+        champion.version,
+        champion.threshold,
+        champion.feature_set,
+    )
     cleaned = spark.read.parquet(input_path)
     check_schema(cleaned)
     present = available_days(cleaned)
@@ -40,7 +46,14 @@ def score_newest_days(
     LOG.info("scoring %s .. %s (features read from %s)", days[0], days[-1], first_read)
     model = load_spark_model(champion)
     scored = score_rows(
-        model, cleaned, days, champion.delay_days, champion.threshold, champion.name, champion.version
+        model,
+        cleaned,
+        days,
+        champion.delay_days,
+        champion.threshold,
+        champion.name,
+        champion.version,
+        champion.feature_set,
     )
     # Scored once into the output; the summary reads the written partitions back (a few aggregates).
     # Dynamic overwrite: only the scored days' tx_date partitions are replaced, the other days stay.
@@ -55,6 +68,7 @@ def score_newest_days(
         "model_run_id": champion.run_id,
         "threshold": champion.threshold,
         "delay_days": champion.delay_days,
+        "feature_set": champion.feature_set,
         "output": output_path,
         "days": [day.isoformat() for day in days],
         "rows_scored": sum(day["rows"] for day in per_day),

@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from fraud_jobs.common.cli_args import UsageError, date_arg, positive_int
 from fraud_jobs.common.storage import is_local, normalised, read_text, write_text
+from fraud_jobs.features import FEATURE_SETS, HANDBOOK
 from fraud_jobs.train.champion import GateRule, Gates
 from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
 from fraud_jobs.train.credentials import CredentialsError, load_mlflow_credentials
@@ -20,6 +21,14 @@ from fraud_jobs.train.metrics import MAX_FNR, MAX_FPR, MAX_MONTHLY_DAMAGE
 from fraud_jobs.train.pipeline import MODELS, hyperparameters_for
 from fraud_jobs.train.protocol import Protocol
 from fraud_jobs.train.run import DELAY_SWEEP_DAYS, TrainingConfig
+from fraud_jobs.train.search import (
+    AVERAGE_PRECISION,
+    DEFAULT_GRIDS,
+    SEARCH_METRICS,
+    SearchSettings,
+    expand,
+    parse_grid,
+)
 
 DEFAULT_EXPERIMENT = "fraud-detection"
 TRAINING_SPARK_CONF = {
@@ -36,6 +45,25 @@ def _fraction(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
     return value
+
+
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected frauds / legit after sampling in (0, 1] such as 0.1, got {text!r}"
+        )
+    return value
+
+
+def _grid(text: str) -> Dict[str, List[Any]]:
+    try:
+        return parse_grid(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _delays(text: str) -> Tuple[int, ...]:
@@ -157,7 +185,40 @@ def parser() -> argparse.ArgumentParser:
         help="weight of a fraud row in the loss: a number (default 1, the book's unweighted fit, which gave "
         "the best average precision on the handbook data) or 'balanced' (legit / fraud count)",
     )
-    p.add_argument("--validation-folds", type=positive_int, default=1, help="folds for the threshold")
+    p.add_argument(
+        "--validation-folds",
+        type=positive_int,
+        default=1,
+        help="prequential folds before the training window (validation AP; the --search trials' scores)",
+    )
+    p.add_argument(
+        "--feature-set",
+        choices=sorted(FEATURE_SETS),
+        default=HANDBOOK,
+        help="'handbook': the book's 15 inputs; 'extended': those and the label-free ones "
+        "(features/label_free.py)",
+    )
+    p.add_argument(
+        "--undersample",
+        type=_ratio,
+        metavar="RATIO",
+        help="keep every fraud and a random share of the legitimate training rows so frauds / legit is about "
+        "RATIO (the book's undersampling); default: all rows, imbalance left to --fraud-weight",
+    )
+    p.add_argument(
+        "--search",
+        action="store_true",
+        help="choose the hyperparameters on the validation folds over a grid (--search-grid, or the model's "
+        "default grid), then train that configuration; every trial a nested MLflow run",
+    )
+    p.add_argument(
+        "--search-grid",
+        type=_grid,
+        metavar="JSON",
+        help='grid for --search, e.g. \'{"maxDepth": [5, 10], "numTrees": [50, 100]}\' (values over the '
+        "defaults and --hyperparameter)",
+    )
+    p.add_argument("--search-metric", choices=sorted(SEARCH_METRICS), default=AVERAGE_PRECISION)
     p.add_argument("--max-fpr", type=_fraction, default=MAX_FPR, help="FPR the threshold keeps on validation")
     p.add_argument(
         "--delay-sweep",
@@ -246,6 +307,15 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         hyperparameters = hyperparameters_for(args.model, dict(args.hyperparameter))
     except ValueError as error:
         raise UsageError(f"--hyperparameter: {error}") from None
+    search = None
+    if args.search_grid and not args.search:
+        raise UsageError("--search-grid needs --search")
+    if args.search:
+        search = SearchSettings(args.search_grid or DEFAULT_GRIDS[args.model], args.search_metric)
+        try:
+            expand(args.model, hyperparameters, search.grid)
+        except ValueError as error:
+            raise UsageError(f"--search-grid: {error}") from None
     if args.window_end is not None:
         protocol = Protocol.latest(args.window_end, args.train_days, args.delay_days, args.test_days)
     else:
@@ -260,6 +330,9 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         delay_sweep=args.delay_sweep,
         business=BusinessSettings(args.known_compromised_policy, args.population_rows_per_day),
         window_end=args.window_end,
+        feature_set=args.feature_set,
+        undersample_ratio=args.undersample,
+        search=search,
     )
 
 

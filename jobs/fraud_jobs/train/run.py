@@ -16,7 +16,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fraud_jobs.common.schemas import PARTITION_COLUMN
-from fraud_jobs.features import FEATURE_COLUMNS
+from fraud_jobs.features import HANDBOOK, feature_columns
 from fraud_jobs.features.build import add_delay_free_features, add_delayed_features
 from fraud_jobs.monitor.reference import training_reference
 from fraud_jobs.train.evaluation import (
@@ -38,11 +38,14 @@ from fraud_jobs.train.pipeline import (
     above_ties,
     balanced_fraud_weight,
     build_pipeline,
+    classifier_stage,
     fraud_score,
+    undersample_legit,
     with_class_weight,
     with_decision_threshold,
 )
 from fraud_jobs.train.protocol import KNOWN_COMPROMISED, Protocol, split, split_flagged
+from fraud_jobs.train.search import SearchResult, SearchSettings, search_metrics, select_hyperparameters
 
 LOG = logging.getLogger(__name__)
 # Opt-in (--delay-sweep): each extra delay fits and evaluates the model again.
@@ -62,6 +65,10 @@ class TrainingConfig:
     business: BusinessSettings = BusinessSettings()
     # Scheduled runs: the protocol is the newest labelled window before this day (Protocol.latest).
     window_end: Optional[dt.date] = None
+    feature_set: str = HANDBOOK
+    # Frauds / legit after undersampling the legitimate training rows (None: all rows, weights only).
+    undersample_ratio: Optional[float] = None
+    search: Optional[SearchSettings] = None  # None: the hyperparameters as given
 
 
 @dataclass
@@ -78,6 +85,7 @@ class TrainingResult:
     test_window: Optional[DataFrame] = None
     # Histograms of the inputs and the score on the training window: monitoring's drift reference.
     reference: Dict[str, Any] = field(default_factory=dict)
+    search: Optional[SearchResult] = None
 
 
 @dataclass
@@ -194,8 +202,10 @@ def _timed(stages: Optional[Stages], name: str, rows: int, started: float) -> No
 
 
 def _fit(train: DataFrame, config: TrainingConfig, stages: Optional[Stages]) -> Tuple[PipelineModel, float]:
+    if config.undersample_ratio is not None:
+        train = undersample_legit(train, config.undersample_ratio)
     weight = config.fraud_weight if config.fraud_weight is not None else balanced_fraud_weight(train)
-    pipeline = build_pipeline(config.model, config.hyperparameters, FEATURE_COLUMNS)
+    pipeline = build_pipeline(config.model, config.hyperparameters, feature_columns(config.feature_set))
     rows = train.count() if stages is not None else 0
     started = time.monotonic()
     model = pipeline.fit(with_class_weight(train, weight))
@@ -233,11 +243,34 @@ def _fit_with_threshold(
     )
 
 
-def importances(model: PipelineModel) -> Dict[str, float]:
-    """Coefficients (on standardised inputs) for logistic regression, impurity importances for trees."""
-    classifier = model.stages[-1]
+def _search(features: DataFrame, config: TrainingConfig) -> SearchResult:
+    """The grid scored on the main protocol's validation folds; the sweep's delays reuse the winner."""
+
+    def score_fold(hyperparameters: Hyperparameters, fold: Protocol) -> DataFrame:
+        train, assessment = split_flagged(features, fold)
+        model, _ = _fit(train, replace(config, hyperparameters=hyperparameters), None)
+        return score(model, assessment, KNOWN_COMPROMISED)
+
+    folds = config.protocol.validation_folds(config.validation_folds)
+    return select_hyperparameters(
+        config.model,
+        config.hyperparameters,
+        config.search,
+        folds,
+        config.business.known_compromised_policy,
+        score_fold,
+    )
+
+
+def importances(model: PipelineModel, columns: Sequence[str]) -> Dict[str, float]:
+    """Coefficients (on standardised inputs) for logistic regression, impurity importances for Spark's
+    trees, total gain for XGBoost (its features are f0, f1, ... in assembler order)."""
+    classifier = classifier_stage(model)
+    if hasattr(classifier, "get_feature_importances"):
+        gains = classifier.get_feature_importances(importance_type="total_gain")
+        return {name: float(gains.get(f"f{i}", 0.0)) for i, name in enumerate(columns)}
     values = classifier.coefficients if hasattr(classifier, "coefficients") else classifier.featureImportances
-    return {name: float(value) for name, value in zip(FEATURE_COLUMNS, values.toArray())}
+    return {name: float(value) for name, value in zip(columns, values.toArray())}
 
 
 def cached(df: DataFrame) -> DataFrame:
@@ -304,10 +337,14 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     stages: Stages = {}
     other_delays = [delay for delay in config.delay_sweep if delay != protocol.delay_days]
     # The label-free features are the same for every delay: with a sweep they are computed once and kept.
-    delay_free = add_delay_free_features(window)
+    delay_free = add_delay_free_features(window, config.feature_set)
     if other_delays:
         delay_free = materialized(delay_free, name="label-free features")
     features = materialized(add_delayed_features(delay_free, protocol.delay_days), stages)
+    search = None
+    if config.search is not None:
+        search = _search(features, config)
+        config = replace(config, hyperparameters=search.best)
     fitted = _fit_with_threshold(features, protocol, config, stages)
     handbook, business = _evaluate(fitted, features, protocol, config, stages)
     metrics: Metrics = dict(handbook.metrics)
@@ -325,9 +362,10 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     metrics["input_files"] = input_files
     metrics["stages"] = stages
     train, test = split(features, protocol)
-    example = test.select(*FEATURE_COLUMNS).limit(5).toPandas()
+    columns = feature_columns(config.feature_set)
+    example = test.select(*columns).limit(5).toPandas()
     test_window = split_flagged(features, protocol)[1]
-    reference = training_reference(fitted.model, train)
+    reference = training_reference(fitted.model, train, columns)
     # Monitoring counts realised outcomes with the business view's rule (KnownCompromisedRule).
     rule = KnownCompromisedRule(config.business.known_compromised_policy, protocol.train_start)
     reference[KNOWN_COMPROMISED_RULE] = rule.as_dict()
@@ -351,6 +389,9 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     delay_free.unpersist()
     business_metrics["delay_sweep"] = sweep
     metrics["business"] = business_metrics
+    metrics["feature_set"] = config.feature_set
+    if search is not None:
+        metrics["search"] = search_metrics(search)
     return TrainingResult(
         model=fitted.model,
         metrics=metrics,
@@ -359,7 +400,8 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         fraud_weight=fitted.fraud_weight,
         input_example=example,
         config=config,
-        importances=importances(fitted.model),
+        importances=importances(fitted.model, columns),
         test_window=test_window,
         reference=reference,
+        search=search,
     )

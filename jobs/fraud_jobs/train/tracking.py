@@ -4,14 +4,20 @@ Artifacts go through the tracking server (`mlflow-artifacts:`), so the driver ne
 
 from __future__ import annotations
 
+import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Dict, Optional
 
+from fraud_jobs.features import feature_columns
 from fraud_jobs.train.champion import GateRule, Gates, run_gate
+from fraud_jobs.train.pipeline import XGBOOST
 from fraud_jobs.train.plots import render_plots
 from fraud_jobs.train.registry import IDEMPOTENCY_TAG, register, tag_value
 from fraud_jobs.train.run import TrainingConfig, TrainingResult
+from fraud_jobs.train.search import log_trials, search_params
 
 COMPARISON_ARTIFACT = "champion_comparison.json"
 # The metrics file's champion_comparison when the run registers nothing.
@@ -46,9 +52,41 @@ def run_params(
         "known_compromised_policy": config.business.known_compromised_policy,
         "population_rows_per_day": config.business.population_rows_per_day or "unknown",
         "code_version": code_version,
+        "feature_set": config.feature_set,
+        "undersample_ratio": config.undersample_ratio or "none",
     }
     params.update({"hp_" + key: value for key, value in config.hyperparameters.items()})
     return params
+
+
+def package_directory(package: ModuleType, workdir: str) -> str:
+    """A directory holding `package`'s source: its own when imported from files, else extracted into workdir
+    from the zip it was imported from (on Data Proc, fraud_jobs comes from fraud_jobs.zip via --py-files)."""
+    directory = os.path.dirname(package.__file__ or "")
+    if os.path.isdir(directory):
+        return directory
+    archive = getattr(package.__loader__, "archive", None)
+    if archive is None:
+        raise ValueError(
+            f"cannot find the source of {package.__name__} ({package.__file__}) to log with the model"
+        )
+    prefix = package.__name__ + "/"
+    with zipfile.ZipFile(archive) as source:
+        source.extractall(workdir, [name for name in source.namelist() if name.startswith(prefix)])
+    return os.path.join(workdir, package.__name__)
+
+
+def _model_extras(result: TrainingResult, workdir: str) -> Dict[str, Any]:
+    """log_model arguments the xgboost pipeline needs to load elsewhere: its DecisionAtThreshold stage
+    lives in fraud_jobs, and the estimator in xgboost-cpu (pinned as in jobs/requirements-dev.txt)."""
+    if result.config.model != XGBOOST:
+        return {}
+    import fraud_jobs
+
+    return {
+        "code_paths": [package_directory(fraud_jobs, workdir)],
+        "extra_pip_requirements": ["xgboost-cpu==2.1.4"],
+    }
 
 
 def numeric_metrics(metrics: Dict[str, Any], prefix: str = "") -> Dict[str, float]:
@@ -90,6 +128,9 @@ def log_training_run(
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_experiment(experiment)
     with mlflow.start_run(tags={IDEMPOTENCY_TAG: idempotency_key} if idempotency_key else None) as run:
+        if result.search is not None:
+            params = {**params, **search_params(result.search)}
+            log_trials(result.search)
         mlflow.log_params(params)
         mlflow.log_metrics(numeric_metrics(result.metrics))
         for step, day in enumerate(result.metrics["business"]["per_day"]):
@@ -102,20 +143,26 @@ def log_training_run(
             render_plots(result.handbook, result.business, plots_dir)
             mlflow.log_artifacts(plots_dir, "plots")
         example = result.input_example
+        feature_set = result.config.feature_set
         # The model's `prediction` is the decision at the tuned threshold (run.py sets it on the classifier);
         # the score is probability[1] of the Spark flavour; pyfunc returns the decision.
         predictions = result.model.transform(spark.createDataFrame(example)).select("prediction").toPandas()
-        mlflow.spark.log_model(
-            result.model,
-            "model",
-            signature=infer_signature(example, predictions["prediction"]),
-            input_example=example,
-            metadata={
-                "decision_threshold": result.metrics["business"]["threshold"],
-                "decision": "prediction = 1.0 when probability[1] > decision_threshold",
-                "score": "probability[1]",
-            },
-        )
+        with tempfile.TemporaryDirectory() as code_dir:
+            mlflow.spark.log_model(
+                result.model,
+                "model",
+                signature=infer_signature(example, predictions["prediction"]),
+                input_example=example,
+                metadata={
+                    "decision_threshold": result.metrics["business"]["threshold"],
+                    "decision": "prediction = 1.0 when probability[1] > decision_threshold",
+                    "score": "probability[1]",
+                    # A scorer computes these inputs: features.add_features(df, delay, feature_set).
+                    "feature_set": feature_set,
+                    "feature_columns": feature_columns(feature_set),
+                },
+                **_model_extras(result, code_dir),
+            )
         log_reference_histograms(result.reference)
         outcome: Dict[str, Any] = {"run_id": run.info.run_id, "experiment": experiment}
         if registration is not None:

@@ -116,6 +116,7 @@ def local_config(raw_data, work, mlflow_uri, *, retries=0, model="fraud-dag-e2e-
             },
             "training": {
                 "model": "logistic_regression",
+                "featureSet": "handbook",
                 "trainStart": "2019-09-05",
                 "trainDays": 7,
                 "delayDays": 7,

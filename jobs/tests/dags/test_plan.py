@@ -44,6 +44,9 @@ def test_every_output_goes_under_the_run_key():
     )
     # The windows the job adds before trainStart come from pipeline.json, as the config check counted them.
     assert train["--validation-folds"] == str(config["training"]["validationFolds"])
+    # The model family and the feature set chosen in the config reach the job (the model records the set).
+    assert train["--model"] == config["training"]["model"]
+    assert train["--feature-set"] == config["training"]["featureSet"]
     # A manual run trains on its trainStart and cleans everything into its own folder.
     assert train["--train-start"] == PARAMS["trainStart"] and "--window-end" not in train
     assert "--new-files-only" not in plan["clean_args"]

@@ -37,3 +37,40 @@ def reference_features(cleaned: pd.DataFrame, delay_days: int) -> pd.DataFrame:
         out[f"terminal_nb_tx_{days}day"] = t_nb_tx
         out[f"terminal_risk_{days}day"] = risk
     return out
+
+
+def reference_label_free_features(cleaned: pd.DataFrame) -> pd.DataFrame:
+    """The six label-free features (fraud_jobs/features/label_free.py), row by row; never reads tx_fraud."""
+    out = cleaned.copy()
+    seconds = out["tx_datetime"].to_numpy().astype("datetime64[s]").astype("int64")
+    cents = np.round(out["tx_amount"].to_numpy() * 100).astype("int64")
+    customers = out["customer_id"].to_numpy()
+    terminals = out["terminal_id"].to_numpy()
+    n = len(out)
+    recent = np.zeros(n, dtype="int64")
+    spike = np.zeros(n)
+    is_new = np.zeros(n, dtype="int64")
+    terminal_ratio = np.ones(n)
+    customer_ratio = np.ones(n)
+    for i, t in enumerate(seconds):
+        at_terminal = terminals == terminals[i]
+        recent[i] = (at_terminal & (seconds > t - DAY) & (seconds <= t)).sum()
+        earlier = (at_terminal & (seconds > t - 30 * DAY) & (seconds <= t - DAY)).sum()
+        spike[i] = recent[i] * 29.0 / (earlier + 1)
+        pair = at_terminal & (customers == customers[i])
+        is_new[i] = int((pair & (seconds >= t - 21 * DAY) & (seconds < t)).sum() == 0)
+        for same, ratio in ((at_terminal, terminal_ratio), (customers == customers[i], customer_ratio)):
+            before = same & (seconds >= t - 30 * DAY) & (seconds < t)
+            if before.sum() > 0:
+                ratio[i] = cents[i] * before.sum() / cents[before].sum()
+    share = np.zeros(n)
+    for i, t in enumerate(seconds):
+        window = (terminals == terminals[i]) & (seconds > t - 7 * DAY) & (seconds <= t)
+        share[i] = is_new[window].sum() / window.sum()
+    out["terminal_recent_nb_tx_1day"] = recent
+    out["terminal_activity_spike_1day"] = spike
+    out["customer_terminal_is_new"] = is_new
+    out["terminal_new_customer_share_7day"] = share
+    out["terminal_amount_ratio_30day"] = terminal_ratio
+    out["customer_amount_ratio_30day"] = customer_ratio
+    return out

@@ -98,11 +98,17 @@ def test_weekend_and_night_flags_in_utc(cleaned_frame):
     assert flags == {1: (0, 1), 2: (1, 0), 3: (1, 1), 4: (0, 0)}
 
 
-def test_every_window_frame_runs_from_unbounded_preceding(cleaned_frame):
+@pytest.mark.parametrize("feature_set", ["handbook", "extended"])
+def test_every_window_frame_runs_from_unbounded_preceding(cleaned_frame, feature_set):
     """Spark recomputes a frame with two moving bounds for every row (rows x frame rows: a 30-day terminal
     frame stalled the 20 M-row benchmark); frames from UNBOUNDED PRECEDING are updated incrementally."""
     rows = [(1, "2018-04-01 10:00:00", 7, 1, 10.00, 0), (2, "2018-04-02 10:00:00", 7, 1, 20.00, 1)]
-    plan = add_features(cleaned_frame(rows))._jdf.queryExecution().executedPlan().toString()
+    plan = (
+        add_features(cleaned_frame(rows), feature_set=feature_set)
+        ._jdf.queryExecution()
+        .executedPlan()
+        .toString()
+    )
     frames = re.findall(r"specifiedwindowframe\((\w+), ([^,]+), ([^)]+)\)", plan, flags=re.IGNORECASE)
     assert frames, plan
     assert all(lower.startswith("unboundedpreceding") for _, lower, _ in frames), frames

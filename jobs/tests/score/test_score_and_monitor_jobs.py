@@ -123,3 +123,60 @@ def test_bad_input_stops_before_writing(champion, mlflow_server, spark, tmp_path
     assert attempt("--input", str(drifted), "--model-name", MODEL) == 2
     assert "column tx_amount is string, expected double" in capsys.readouterr().err
     assert not out.exists()
+
+
+EXTENDED_MODEL = "fraud-score-e2e-extended"
+
+
+def test_extended_champion_scored_and_monitored_on_its_feature_set(champion, mlflow_server, spark, capsys):  # noqa: F811
+    """The feature set is chosen once, at training: the scorer reads it from the model's metadata and
+    computes the label-free inputs with the training code; monitoring's reference holds the same columns."""
+    import mlflow.artifacts
+    from mlflow.tracking import MlflowClient
+
+    from fraud_jobs.features import EXTENDED, add_features, feature_columns
+    from fraud_jobs.features.label_free import LABEL_FREE_COLUMNS
+
+    root = champion
+    assert train_main([
+        "--input", str(root / "clean"), "--train-start", "2019-09-13", "--model", "logistic_regression",
+        "--feature-set", "extended", "--metrics-out", str(root / "metrics-extended.json"),
+        "--hyperparameter", "maxIter=20", "--mlflow-uri", mlflow_server, "--experiment", "score-e2e",
+        "--register", EXTENDED_MODEL, "--gate-min-auc-roc", "0.5", "--gate-min-average-precision", "0.01",
+    ]) == 0  # fmt: skip
+    version = MlflowClient(mlflow_server).get_model_version_by_alias(EXTENDED_MODEL, "champion")
+    mlflow.set_tracking_uri(mlflow_server)
+    reference = mlflow.artifacts.load_dict(f"runs:/{version.run_id}/{REFERENCE_ARTIFACT}")
+    assert sorted(reference["columns"]) == sorted([*feature_columns(EXTENDED), "score"])
+
+    out = root / "scores-extended"
+    assert score_main([
+        "--input", str(root / "clean"), "--output", str(out), "--model-name", EXTENDED_MODEL,
+        "--mlflow-uri", mlflow_server, "--report", str(root / "score-extended.json"), "--newest-days", "2",
+    ]) == 0  # fmt: skip
+    report = json.loads((root / "score-extended.json").read_text())
+    assert report["feature_set"] == EXTENDED
+    scored = {r["transaction_id"]: r for r in spark.read.parquet(str(out)).collect()}
+    cleaned = spark.read.parquet(str(root / "clean"))
+    expected = {
+        r["transaction_id"]: r
+        for r in add_features(cleaned, 7, EXTENDED)
+        .filter(F.col("tx_date").isin(report["days"]))
+        .select("transaction_id", *LABEL_FREE_COLUMNS)
+        .collect()
+    }
+    assert set(scored) == set(expected) and len(scored) > 0
+    for transaction_id, row in scored.items():
+        for name in LABEL_FREE_COLUMNS:
+            want = float(expected[transaction_id][name])
+            assert row[name] == pytest.approx(want, rel=1e-12), name
+    capsys.readouterr()
+    assert monitor_main([
+        "--scores", str(out), "--cleaned", str(root / "clean"), "--lookback-days", "2",
+        "--label-delay-days", "7", "--max-psi", "100", "--max-fnr", "1", "--max-fpr", "1",
+        "--mlflow-uri", mlflow_server, "--experiment", "monitor-e2e-extended",
+        "--report", str(root / "monitoring-extended.json"),
+    ]) == 0  # fmt: skip
+    monitoring = json.loads((root / "monitoring-extended.json").read_text())
+    drift_columns = {name for day in monitoring["days"] for name in day.get("psi", {})}
+    assert set(LABEL_FREE_COLUMNS) <= drift_columns, monitoring["days"][0]

@@ -12,7 +12,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from fraud_jobs.common.schemas import CLEANED_SCHEMA
-from fraud_jobs.features import FEATURE_COLUMNS, add_features
+from fraud_jobs.features import EXTENDED, FEATURE_COLUMNS, HANDBOOK, add_features, feature_columns
 from fraud_jobs.generate import generate, preset_config
 from fraud_jobs.score.frame import (
     SCORES_SCHEMA,
@@ -42,9 +42,15 @@ def test_schema_drift_names_missing_extra_and_retyped_columns():
 
 
 def test_model_inputs_must_be_the_features_of_this_code():
-    check_model_inputs(FEATURE_COLUMNS)
+    check_model_inputs(FEATURE_COLUMNS, HANDBOOK)
+    check_model_inputs(feature_columns(EXTENDED), EXTENDED)
     with pytest.raises(ScoringInputError, match="register a model trained with this feature code"):
-        check_model_inputs(list(reversed(FEATURE_COLUMNS)))
+        check_model_inputs(list(reversed(FEATURE_COLUMNS)), HANDBOOK)
+    # The signature must match the set the model's metadata names, not just any set.
+    with pytest.raises(ScoringInputError, match="for its feature set 'extended'"):
+        check_model_inputs(FEATURE_COLUMNS, EXTENDED)
+    with pytest.raises(ScoringInputError, match="feature_set metadata: unknown feature set 'wide'"):
+        check_model_inputs(FEATURE_COLUMNS, "wide")
 
 
 def test_history_is_the_label_delay_plus_the_longest_window():
@@ -84,7 +90,7 @@ def test_scored_rows_have_the_training_features_and_the_threshold_decision(clean
     ).fit(features)
     last = cleaned.agg(F.max("tx_date")).first()[0]
     days = [last - dt.timedelta(days=1), last]
-    scored = score_rows(model, cleaned, days, 7, 0.3, "fraud-test", "4")
+    scored = score_rows(model, cleaned, days, 7, 0.3, "fraud-test", "4", HANDBOOK)
     assert schema_drift(scored.schema, SCORES_SCHEMA) == []
     rows = scored.collect()
     # Same feature values as over the whole input: the look-back window cut before them changes nothing.
@@ -98,6 +104,7 @@ def test_scored_rows_have_the_training_features_and_the_threshold_decision(clean
     for row in rows:
         for name in FEATURE_COLUMNS:
             assert row[name] == pytest.approx(float(expected[row["transaction_id"]][name]), rel=1e-12), name
+        assert all(row[name] is None for name in set(feature_columns(EXTENDED)) - set(FEATURE_COLUMNS))
         assert row["decision"] == int(row["score"] > 0.3)
         assert (row["model_name"], row["model_version"]) == ("fraud-test", "4")
     summary = day_summary(scored)

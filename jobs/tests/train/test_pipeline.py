@@ -12,6 +12,7 @@ from fraud_jobs.train.pipeline import (
     build_pipeline,
     fraud_score,
     hyperparameters_for,
+    undersample_legit,
     with_class_weight,
     with_decision_threshold,
 )
@@ -41,6 +42,26 @@ def test_hyperparameter_values_and_job_owned_columns_are_checked_before_spark():
         hyperparameters_for("gbt", {"featuresCol": "x"})
 
 
+def test_xgboost_hyperparameters_are_checked_before_spark():
+    assert hyperparameters_for("xgboost", {"max_depth": 3})["max_depth"] == 3
+    with pytest.raises(ValueError, match="unknown hyperparameter.*maxDepth"):
+        hyperparameters_for("xgboost", {"maxDepth": 3})
+    with pytest.raises(ValueError, match="unknown hyperparameter.*label_col"):
+        hyperparameters_for("xgboost", {"label_col": "x"})
+
+
+def test_undersampling_keeps_every_fraud_and_reaches_the_ratio(spark):
+    rows = [(float(i), 1 if i % 50 == 0 else 0) for i in range(20000)]
+    train = spark.createDataFrame(rows, ["a", "tx_fraud"])
+    sampled = undersample_legit(train, 0.1, seed=3)
+    counts = {r.tx_fraud: r["count"] for r in sampled.groupBy("tx_fraud").count().collect()}
+    assert counts[1] == 400
+    assert counts[0] == pytest.approx(4000, rel=0.1)
+    assert undersample_legit(train, 0.001).count() == 20000  # already above that ratio: kept whole
+    with pytest.raises(ValueError, match="both classes are needed"):
+        undersample_legit(train.filter("tx_fraud = 0"), 0.1)
+
+
 def test_balanced_weight_equalises_the_classes(tiny):
     weight = balanced_fraud_weight(tiny)
     assert weight == pytest.approx(44 / 16)  # i % 7 in {5, 6} for 16 of the 60 rows
@@ -54,11 +75,19 @@ def test_one_class_training_window_is_a_clear_error(tiny):
         balanced_fraud_weight(tiny.filter("tx_fraud = 0"))
 
 
-@pytest.mark.parametrize("model", ["logistic_regression", "random_forest", "gbt"])
+SMALL = {
+    "logistic_regression": {"maxIter": 5},
+    "random_forest": {"numTrees": 3},
+    "gbt": {"maxIter": 5},
+    "xgboost": {"n_estimators": 5},
+}
+
+
+@pytest.mark.parametrize("model", ["logistic_regression", "random_forest", "gbt", "xgboost"])
 def test_fitted_pipeline_round_trips_through_mlflow_spark(tiny, tmp_path, model):
     import mlflow.spark
 
-    params = hyperparameters_for(model, {"maxIter": 5} if model != "random_forest" else {"numTrees": 3})
+    params = hyperparameters_for(model, SMALL[model])
     fitted = build_pipeline(model, params, FEATURES).fit(with_class_weight(tiny, 2.0))
     mlflow.spark.save_model(fitted, str(tmp_path / "model"))
     loaded = mlflow.spark.load_model(str(tmp_path / "model"))
@@ -71,11 +100,12 @@ def test_fitted_pipeline_round_trips_through_mlflow_spark(tiny, tmp_path, model)
 
 
 # The tiny set gives the forest no score between 0 and 1 where the decision would differ from 0.5.
-@pytest.mark.parametrize("model", ["logistic_regression"])
+# XGBoost's stage predicts an argmax; its pipeline's DecisionAtThreshold stage must apply the threshold.
+@pytest.mark.parametrize("model", ["logistic_regression", "xgboost"])
 def test_logged_model_decides_at_the_tuned_threshold(tiny, tmp_path, model):
     import mlflow.spark
 
-    params = hyperparameters_for(model, {"maxIter": 5} if model != "random_forest" else {"numTrees": 3})
+    params = hyperparameters_for(model, SMALL[model])
     fitted = build_pipeline(model, params, FEATURES).fit(with_class_weight(tiny, 2.0))
     scores = [r.s for r in fitted.transform(tiny).select(fraud_score().alias("s")).collect()]
     # A score value (the rows at it are not flagged) where Spark's default decision at 0.5 would differ.

@@ -225,6 +225,47 @@ def test_two_runs_log_register_and_set_aliases(cleaned, mlflow_server, tmp_path,
     assert model.metadata.metadata["decision_threshold"] == pytest.approx(metrics["business"]["threshold"])
 
 
+def test_xgboost_search_on_extended_features_logs_trials_and_a_deciding_model(
+    cleaned, mlflow_server, tmp_path
+):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    args = train_args(cleaned, tmp_path / "x.json", "--delay-sweep", "7")
+    at = args.index("--model")
+    args[at + 1] = "xgboost"
+    at = args.index("--hyperparameter")
+    args[at + 1] = "n_estimators=20"
+    grid = '{"max_depth": [2, 4]}'
+    extra = ["--feature-set", "extended", "--search", "--search-grid", grid, "--undersample", "0.2"]
+    assert train_main([*args, *extra, "--mlflow-uri", mlflow_server, "--experiment", "e2e-search"]) == 0
+
+    metrics = json.loads((tmp_path / "x.json").read_text())
+    assert metrics["feature_set"] == "extended"
+    search = metrics["search"]
+    assert [t["hyperparameters"] for t in search["trials"]] == [{"max_depth": 2}, {"max_depth": 4}]
+    client = MlflowClient(mlflow_server)
+    experiment = client.get_experiment_by_name("e2e-search")
+    runs = client.search_runs([experiment.experiment_id])
+    parent = next(run for run in runs if "mlflow.parentRunId" not in run.data.tags)
+    trials = [run for run in runs if run.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    assert len(trials) == 2
+    chosen = trials[0] if trials[0].data.tags["selected"] == "True" else trials[1]
+    best = search["trials"][search["best_trial"]]["hyperparameters"]["max_depth"]
+    assert chosen.data.params["hp_max_depth"] == str(best) == parent.data.params["hp_max_depth"]
+    assert (
+        parent.data.params["feature_set"] == "extended" and parent.data.params["undersample_ratio"] == "0.2"
+    )
+
+    mlflow.set_tracking_uri(mlflow_server)
+    uri = f"runs:/{parent.info.run_id}/model"
+    model = mlflow.pyfunc.load_model(uri)
+    assert model.metadata.metadata["feature_columns"][-1] == "customer_amount_ratio_30day"
+    example = model.metadata.load_input_example(mlflow.artifacts.download_artifacts(uri))
+    assert list(example.columns) == model.metadata.metadata["feature_columns"]
+    assert set(model.predict(example)) <= {0.0, 1.0}
+
+
 def test_bare_run_needs_no_mlflow(cleaned, tmp_path, capsys):
     unknown_volume = ["--population-rows-per-day", "unknown", "--known-compromised-policy", "scored"]
     assert train_main(train_args(cleaned, tmp_path / "m.json", "--delay-sweep", "7", *unknown_volume)) == 0
@@ -253,6 +294,11 @@ def test_bare_run_needs_no_mlflow(cleaned, tmp_path, capsys):
         (["--known-compromised-policy", "ignore"], "invalid choice: 'ignore'"),
         (["--delay-days", "0"], "expected an integer >= 1"),
         (["--delay-sweep", "0,3"], "expected comma-separated days >= 1"),
+        (["--search-grid", '{"maxIter": [5]}'], "--search-grid needs --search"),
+        (["--search", "--search-grid", '{"maxDeep": [5]}'], "--search-grid: unknown hyperparameter(s)"),
+        (["--search", "--search-grid", '{"maxIter": 5}'], "maxIter: expected a non-empty list"),
+        (["--feature-set", "all"], "invalid choice: 'all'"),
+        (["--undersample", "2"], "expected frauds / legit after sampling in (0, 1]"),
     ],
 )
 def test_bad_arguments_give_clear_errors(cleaned, tmp_path, capsys, args, message):

@@ -84,7 +84,7 @@ export function samplePipelineInput(mode: Exclude<PipelineMode, "local">, cleanF
             monitorJob: `${CODE}/entrypoints/monitor_job.py`,
             pyFiles: [`${CODE}/fraud_jobs.zip`],
         },
-        training: { model: "random_forest", trainStart: "2019-10-12", trainDays: 7, delayDays: 7, testDays: 7, ...RUN_PROTOCOL, experiment: "fraud-detection", registeredModel: "fraud-detector" },
+        training: { model: "random_forest", featureSet: "handbook", trainStart: "2019-10-12", trainDays: 7, delayDays: 7, testDays: 7, ...RUN_PROTOCOL, experiment: "fraud-detection", registeredModel: "fraud-detector" },
         ...PIPELINE_SCORING_DEFAULTS,
         mlflow: { trackingUri: "http://10.128.0.10:5000", uiUrl: "http://10.128.0.10:5000", credentialsUri: `${CODE}/secrets/mlflow-client.json` },
         dataproc: { ...(mode === "persistent" ? { clusterId: "c9qexamplecluster" } : {}), spec, jobProperties: jobSparkProperties(DATAPROC_DEFAULTS.data) },
