@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from pyspark.sql import SparkSession
 
@@ -76,3 +77,42 @@ def build_spark_session(
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+# Spark's barrier-mode timers are non-daemon threads that nothing cancels before Spark 3.5.6 / 4.0
+# (SPARK-49479, SPARK-51450): after a barrier stage (xgboost.spark trains in one) the spark-submit JVM
+# outlives the job forever, so the task that launched it never ends.
+BARRIER_TIMER_THREADS = (
+    "BarrierCoordinator barrier epoch increment timer",
+    "Barrier task timer for barrier() calls.",
+)
+
+
+def lingering_barrier_timers(jvm) -> List[str]:
+    """Names of the live non-daemon barrier timer threads of the JVM behind `jvm` (a py4j view)."""
+    threads = jvm.java.lang.Thread.getAllStackTraces().keySet().toArray()
+    return [
+        thread.getName()
+        for thread in threads
+        if thread.getName() in BARRIER_TIMER_THREADS and thread.isAlive() and not thread.isDaemon()
+    ]
+
+
+def end_submitted_job(exit_code: int) -> int:
+    """For spark-submit entry points, after the job's work: stops the session and, when a barrier timer
+    would keep the JVM alive, exits the JVM with the job's own code (Python's output flushed first)."""
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        return exit_code
+    jvm = spark.sparkContext._jvm
+    spark.stop()
+    lingering = lingering_barrier_timers(jvm)
+    if lingering:
+        print(f"ending the JVM: Spark left {', '.join(lingering)} running (SPARK-49479)", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            jvm.java.lang.System.exit(exit_code)
+        except Exception:  # noqa: BLE001 - the gateway closes as the JVM exits: the call cannot return
+            pass
+    return exit_code

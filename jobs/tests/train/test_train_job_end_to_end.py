@@ -470,3 +470,31 @@ def test_a_scheduled_run_takes_the_newest_labelled_window_and_reads_only_it(clea
     assert files["read"] < files["present"]
     assert set(metrics["stages"]) == {"features", "fit", "evaluation"}
     assert metrics["stages"]["evaluation"]["rows"] == metrics["business"]["rows"]
+
+
+def test_an_xgboost_run_through_spark_submit_exits(cleaned, tmp_path):
+    """xgboost.spark trains in a barrier stage; Spark's barrier timer threads kept the spark-submit JVM
+    alive after the job (SPARK-49479): the DAG's task would have waited out its timeout."""
+    args = train_args(cleaned, tmp_path / "m.json", "--delay-sweep", "7")
+    args[args.index("--model") + 1] = "xgboost"
+    args[args.index("--hyperparameter") + 1] = "n_estimators=10"
+    entrypoint = os.path.join(os.path.dirname(__file__), "..", "..", "entrypoints", "train_job.py")
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "spark-submit"),
+        *("--master", "local[2]", "--conf", "spark.sql.shuffle.partitions=4", entrypoint, *args),
+    ]
+    with open(tmp_path / "job.log", "w") as log:
+        job = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 900
+        while job.poll() is None and not (tmp_path / "m.json").exists():
+            assert time.monotonic() < deadline, "the job did not finish: see job.log"
+            time.sleep(1)
+        try:  # the metrics are written at the very end: the JVM has a minute to exit after that
+            status = job.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(job.pid, signal.SIGKILL)
+            job.wait()
+            pytest.fail("the job's work was done but spark-submit did not exit (barrier timer threads?)")
+    assert status == 0, (tmp_path / "job.log").read_text()[-3000:]
+    assert "auc_roc" in json.loads((tmp_path / "m.json").read_text())
