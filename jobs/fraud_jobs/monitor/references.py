@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Optional
 
 from fraud_jobs.monitor.reference import REFERENCE_ARTIFACT
+from fraud_jobs.train.evaluation import KNOWN_COMPROMISED_RULE
 
 
 class MissingReferenceError(ValueError):
@@ -28,8 +29,11 @@ def reference_loader(tracking_uri: Optional[str]) -> Callable[[str], Dict[str, A
         mlflow.set_tracking_uri(tracking_uri)
         name, version = name_and_version.rsplit("/", 1)
         try:
-            run_id = MlflowClient().get_model_version(name, version).run_id
+            client = MlflowClient()
+            run_id = client.get_model_version(name, version).run_id
             reference = mlflow.artifacts.load_dict(f"runs:/{run_id}/{REFERENCE_ARTIFACT}")
+            if KNOWN_COMPROMISED_RULE not in reference:
+                reference = with_rule_from_params(reference, client.get_run(run_id).data.params)
         except (MlflowException, OSError) as error:
             raise MissingReferenceError(
                 f"{name} version {version} has no training reference {REFERENCE_ARTIFACT} ({error}): "
@@ -39,3 +43,13 @@ def reference_loader(tracking_uri: Optional[str]) -> Callable[[str], Dict[str, A
         return reference
 
     return load
+
+
+def with_rule_from_params(reference: Dict[str, Any], params: Dict[str, str]) -> Dict[str, Any]:
+    """A reference logged before the rule was recorded in it (a champion trained by the previous release,
+    which the gate may keep): the rule from the training run's own parameters, which carry the policy and
+    the training start (the rule's first day) since references exist. Without them: unchanged."""
+    if "known_compromised_policy" not in params or "train_start" not in params:
+        return reference
+    rule = {"policy": params["known_compromised_policy"], "since": params["train_start"]}
+    return {**reference, KNOWN_COMPROMISED_RULE: rule}

@@ -40,3 +40,29 @@ def test_reference_bins_are_deciles_and_a_flag_gets_two_bins(spark):
     counts = bin_counts(grouped, {"amount": amount["edges"]}, "half")
     assert np.sum(counts[(0, "amount")]) == 500
     assert psi(amount["fractions"], counts[(1, "amount")]) < 0.01
+
+
+def test_a_champion_logged_before_the_rule_is_monitored_with_its_run_parameters(tmp_path):
+    """A champion trained by the previous release (its reference has no known_compromised_rule) stays
+    champion while the gate keeps it: monitoring takes the rule from its training run's parameters instead
+    of failing every run until another version is promoted."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    from fraud_jobs.monitor.reference import REFERENCE_ARTIFACT
+    from fraud_jobs.monitor.references import reference_loader
+    from fraud_jobs.train.evaluation import KNOWN_COMPROMISED_RULE
+
+    uri = (tmp_path / "mlruns").as_uri()
+    mlflow.set_tracking_uri(uri)
+    experiment = mlflow.create_experiment("old-release", artifact_location=(tmp_path / "artifacts").as_uri())
+    with mlflow.start_run(experiment_id=experiment) as run:
+        mlflow.log_params({"train_start": "2019-10-12", "known_compromised_policy": "blocked"})
+        mlflow.log_dict({"columns": {}}, REFERENCE_ARTIFACT)
+    client = MlflowClient(uri)
+    client.create_registered_model("old-champion")
+    client.create_model_version("old-champion", f"runs:/{run.info.run_id}/model", run.info.run_id)
+
+    reference = reference_loader(uri)("old-champion/1")
+
+    assert reference[KNOWN_COMPROMISED_RULE] == {"policy": "blocked", "since": "2019-10-12"}
