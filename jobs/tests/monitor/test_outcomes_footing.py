@@ -10,7 +10,7 @@ import random
 import pytest
 
 from fraud_jobs.common.schemas import CLEANED_SCHEMA
-from fraud_jobs.features import FEATURE_COLUMNS
+from fraud_jobs.features import ALL_FEATURE_COLUMNS, FEATURE_COLUMNS
 from fraud_jobs.monitor.checks import Thresholds
 from fraud_jobs.monitor.reference import MONITORED_COLUMNS, reference_histograms
 from fraud_jobs.monitor.references import MissingReferenceError
@@ -55,7 +55,7 @@ def _rows():
                 at,
                 card,
                 7,
-                *[features[n] for n in FEATURE_COLUMNS],
+                *[features.get(n) for n in ALL_FEATURE_COLUMNS],  # a handbook model's columns
                 score,
                 decision,
                 "m",
