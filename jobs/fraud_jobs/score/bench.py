@@ -63,7 +63,7 @@ def main() -> None:
     rows_scored = cleaned.filter(F.col(PARTITION_COLUMN).isin(scored_days)).count()
 
     def run() -> None:
-        scored = score_rows(model, cleaned, scored_days, DELAY_DAYS, 0.5, "bench", "1", HANDBOOK)
+        scored, _ = score_rows(model, cleaned, scored_days, DELAY_DAYS, 0.5, "bench", "1", HANDBOOK)
         scored.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
             PARTITION_COLUMN
         ).parquet(out)

@@ -7,9 +7,10 @@ while the job runs cannot mix two models in one output."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 from fraud_jobs.features import HANDBOOK
+from fraud_jobs.train.operating_point import OperatingPoint
 
 CHAMPION_ALIAS = "champion"
 
@@ -28,6 +29,8 @@ class Champion:
     inputs: List[str]
     # The feature set (fraud_jobs.features.FEATURE_SETS) the scorer computes: the model's own metadata.
     feature_set: str
+    # How its threshold is re-set each day (metadata `operating_point`); None: the fixed threshold.
+    operating_point: Optional[OperatingPoint] = None
 
     @property
     def uri(self) -> str:
@@ -71,6 +74,8 @@ def resolve_champion(name: str) -> Champion:
         # Versions logged before feature sets existed were trained on the handbook set (their signature
         # still has to match it: score.frame.check_model_inputs).
         feature_set=str(metadata.get("feature_set", HANDBOOK)),
+        # Versions logged before daily operating points keep their fixed threshold.
+        operating_point=OperatingPoint.from_dict(metadata.get("operating_point")),
     )
 
 

@@ -7,38 +7,30 @@ the champion was trained on (its model metadata), over the scored days plus the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from pyspark.ml import PipelineModel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import (
-    DateType,
-    DoubleType,
-    IntegerType,
-    LongType,
-    StringType,
-    StructField,
-    StructType,
-    TimestampType,
-)
+from pyspark.sql.types import DateType, DoubleType, IntegerType, StringType, StructField, StructType
 
-from fraud_jobs.common.schemas import CLEANED_SCHEMA, PARTITION_COLUMN
+from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, CLEANED_SCHEMA, PARTITION_COLUMN
 from fraud_jobs.features import ALL_FEATURE_COLUMNS, add_features, feature_columns
 from fraud_jobs.features.customer import WINDOW_DAYS
+from fraud_jobs.features.time_columns import epoch_day
+from fraud_jobs.train.evaluation import judged
+from fraud_jobs.train.operating_point import DAY, SCORE, OperatingPoint, day_thresholds, decision
 from fraud_jobs.train.pipeline import fraud_score
+from fraud_jobs.train.protocol import day_number, flag_known_compromised
 
-SCORE = "score"
 DECISION = "decision"
 
+IDENTIFYING_COLUMNS = ("transaction_id", "tx_datetime", "customer_id", "terminal_id")
 # The stored scores: who and what was scored, the exact model inputs (monitoring compares their
 # distribution with the training reference), the score, the decision, the model, then the partition.
 SCORES_SCHEMA = StructType(
     [
-        StructField("transaction_id", LongType(), True),
-        StructField("tx_datetime", TimestampType(), True),
-        StructField("customer_id", LongType(), True),
-        StructField("terminal_id", LongType(), True),
+        *[CLEANED_DATA_SCHEMA[name] for name in IDENTIFYING_COLUMNS],
         # Every model input as the double the pipeline's VectorAssembler reads: the columns of every feature
         # set, null where the scoring model's set has none (one table schema whichever set the champion uses).
         *[StructField(name, DoubleType(), True) for name in ALL_FEATURE_COLUMNS],
@@ -114,8 +106,11 @@ def days_to_score(available: Sequence[dt.date], newest: int) -> List[dt.date]:
     return sorted(available)[-newest:]
 
 
-def check_history(available: Sequence[dt.date], days: Sequence[dt.date], delay_days: int) -> dt.date:
-    """Every scored day and every day of its look-back must be present; returns the first day read."""
+def check_history(
+    available: Sequence[dt.date], days: Sequence[dt.date], delay_days: int, threshold_lookback_days: int = 0
+) -> dt.date:
+    """Every scored day and every day of its look-back must be present (the features' history before the
+    first day whose scores set a threshold); returns the first day read."""
     present = set(available)
     missing_scored = [day for day in days if day not in present]
     if missing_scored:
@@ -125,17 +120,19 @@ def check_history(available: Sequence[dt.date], days: Sequence[dt.date], delay_d
                 ", ".join(str(d) for d in missing_scored), min(available), max(available)
             )
         )
-    first = min(days) - dt.timedelta(days=history_days(delay_days))
+    first = min(days) - dt.timedelta(days=threshold_lookback_days + history_days(delay_days))
     needed = [first + dt.timedelta(days=i) for i in range((max(days) - first).days + 1)]
     missing = [day for day in needed if day not in present]
     if missing:
         raise ScoringInputError(
-            "scoring {} .. {} needs every day from {} (the features look {} days back: the {}-day label "
-            "delay + {} days) but the input lacks {} day(s): {}{}. Fix: score later days, or clean the "
-            "missing days first".format(
+            "scoring {} .. {} needs every day from {} (the threshold is re-set from the scores of the {} "
+            "days before each day, and the features look {} days back: the {}-day label delay + {} days) "
+            "but the input lacks {} day(s): {}{}. Fix: score later days, or clean the missing days "
+            "first".format(
                 min(days),
                 max(days),
                 first,
+                threshold_lookback_days,
                 history_days(delay_days),
                 delay_days,
                 max(WINDOW_DAYS),
@@ -156,26 +153,44 @@ def score_rows(
     model_name: str,
     model_version: str,
     feature_set: str,
-) -> DataFrame:
-    """The scored rows of `days` (SCORES_SCHEMA): the model's feature set over the days plus their history,
-    the champion's score, and its decision at its own threshold (the rule stored with the model: score >
-    threshold)."""
-    first = min(days) - dt.timedelta(days=history_days(delay_days))
+    operating_point: Optional[OperatingPoint] = None,
+) -> Tuple[DataFrame, Dict[dt.date, float]]:
+    """(The scored rows of `days` (SCORES_SCHEMA), each day's threshold): the model's feature set over the
+    days plus their history, the champion's score, and its decision: score above the day's threshold, re-set
+    from its scores of the look-back days before (`operating_point`, train/operating_point.py, as training
+    evaluated it), or its own fixed threshold without one. With a look-back the scored rows are cached: the
+    thresholds and the write both read them."""
+    lookback = operating_point.lookback_days if operating_point is not None else 0
+    first_scored = min(days) - dt.timedelta(days=lookback)
+    first = first_scored - dt.timedelta(days=history_days(delay_days))
     window = cleaned.filter(
         (F.col(PARTITION_COLUMN) >= F.lit(first)) & (F.col(PARTITION_COLUMN) <= F.lit(max(days)))
     )
-    features = add_features(window, delay_days, feature_set).filter(F.col(PARTITION_COLUMN).isin(list(days)))
-    scored = model.transform(features).withColumn(SCORE, fraud_score())
+    features = add_features(window, delay_days, feature_set).filter(
+        (F.col(PARTITION_COLUMN) >= F.lit(first_scored)) & (F.col(PARTITION_COLUMN) <= F.lit(max(days)))
+    )
+    scored = model.transform(features).withColumn(SCORE, fraud_score()).withColumn(DAY, epoch_day())
+    population = scored
+    if operating_point is not None and lookback:
+        scored = scored.cache()
+        # The rows the thresholds count: those judged under the model's known-compromised rule (frauds
+        # known `delay` days before the row, since the training start; the read window bounds the labels).
+        since = day_number(dt.date.fromisoformat(operating_point.known_compromised_since))
+        labelled = window.withColumn(DAY, epoch_day())
+        flagged = flag_known_compromised(scored, labelled, since, delay_days)
+        population = flagged.filter(judged(operating_point.known_compromised_policy))
+    by_day = day_thresholds(population, [day_number(d) for d in days], operating_point, float(threshold))
+    thresholds = {d: by_day[day_number(d)] for d in days}
+    scored = scored.filter(F.col(PARTITION_COLUMN).isin(list(days)))
     inputs = set(feature_columns(feature_set))
     computed = {
         **{name: F.lit(None) for name in ALL_FEATURE_COLUMNS if name not in inputs},
-        DECISION: (F.col(SCORE) > F.lit(float(threshold))).cast("int"),
+        DECISION: decision(by_day).cast("int"),
         "model_name": F.lit(model_name),
         "model_version": F.lit(str(model_version)),
     }
-    return scored.select(
-        *[computed.get(f.name, F.col(f.name)).cast(f.dataType).alias(f.name) for f in SCORES_SCHEMA.fields]
-    )
+    columns = [computed.get(f.name, F.col(f.name)).cast(f.dataType) for f in SCORES_SCHEMA.fields]
+    return scored.select(*[c.alias(f.name) for c, f in zip(columns, SCORES_SCHEMA.fields)]), thresholds
 
 
 def day_summary(scored: DataFrame) -> List[Dict[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, Dict
 
@@ -42,10 +43,12 @@ def score_newest_days(
     check_schema(cleaned)
     present = available_days(cleaned)
     days = days_to_score(present, newest_days)
-    first_read = check_history(present, days, champion.delay_days)
+    point = champion.operating_point
+    lookback = point.lookback_days if point is not None else 0
+    first_read = check_history(present, days, champion.delay_days, lookback)
     LOG.info("scoring %s .. %s (features read from %s)", days[0], days[-1], first_read)
     model = load_spark_model(champion)
-    scored = score_rows(
+    scored, thresholds = score_rows(
         model,
         cleaned,
         days,
@@ -54,19 +57,24 @@ def score_newest_days(
         champion.name,
         champion.version,
         champion.feature_set,
+        point,
     )
+    LOG.info("thresholds: %s", ", ".join(f"{day} {value:.6f}" for day, value in thresholds.items()))
     # Scored once into the output; the summary reads the written partitions back (a few aggregates).
     # Dynamic overwrite: only the scored days' tx_date partitions are replaced, the other days stay.
     scored.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
         PARTITION_COLUMN
     ).parquet(output_path)
     written = spark.read.parquet(output_path).filter(F.col(PARTITION_COLUMN).isin(list(days)))
-    per_day = day_summary(written)
+    per_day = [
+        dict(day, threshold=thresholds[dt.date.fromisoformat(day["day"])]) for day in day_summary(written)
+    ]
     return {
         "model_name": champion.name,
         "model_version": champion.version,
         "model_run_id": champion.run_id,
         "threshold": champion.threshold,
+        "threshold_lookback_days": lookback,
         "delay_days": champion.delay_days,
         "feature_set": champion.feature_set,
         "output": output_path,

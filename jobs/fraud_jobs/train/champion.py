@@ -68,6 +68,8 @@ class ChampionScores:
     threshold: Optional[float] = None
     problem: str = ""  # why an UNLOADABLE champion could not be scored
     days: Tuple[DayScores, ...] = ()
+    # Its model's operating_point metadata (train/operating_point.py); None: its fixed threshold every day.
+    operating_point: Optional[Dict[str, Any]] = None
 
 
 @dataclass(frozen=True)
@@ -275,16 +277,24 @@ def _day_json(day: DayScores) -> Dict[str, Any]:
 # --- Spark and MLflow: scoring both models on the test window, loading the champion ---------------------
 
 
-def day_scores(model, threshold: float, test_window, policy: str) -> Tuple[DayScores, ...]:
-    """Per-day AP and business counts of `model` on the test window, in Spark (only aggregates collected)."""
+def day_scores(
+    model, threshold: float, operating_point, test_window, lookback_window, policy: str
+) -> Tuple[DayScores, ...]:
+    """Per-day AP and business counts of `model` on the test window at its own daily thresholds (from its
+    scores of `lookback_window` and the test days: operating_point.day_thresholds), in Spark (only
+    aggregates collected)."""
     from fraud_jobs.train.evaluation import daily_average_precision, daily_counts, handbook_rows
+    from fraud_jobs.train.operating_point import OperatingPoint, day_thresholds
     from fraud_jobs.train.protocol import KNOWN_COMPROMISED
-    from fraud_jobs.train.run import score
+    from fraud_jobs.train.run import score, threshold_population
 
     scored = score(model, test_window, KNOWN_COMPROMISED).cache()
     try:
         ap = daily_average_precision(handbook_rows(scored))
-        counts = daily_counts(scored, threshold, policy)
+        days = sorted(row[0] for row in scored.select("event_day").distinct().collect())
+        population = threshold_population(model, lookback_window, scored, policy)
+        thresholds = day_thresholds(population, days, OperatingPoint.from_dict(operating_point), threshold)
+        counts = daily_counts(scored, thresholds, policy)
     finally:
         scored.unpersist()
     return tuple(
@@ -338,7 +348,8 @@ def load_champion(client, name: str, columns: Sequence[str]):
         return ChampionScores(NO_CHAMPION), None
     uri = f"models:/{name}/{version}"
     try:
-        threshold = (mlflow.models.get_model_info(uri).metadata or {}).get("decision_threshold")
+        metadata = mlflow.models.get_model_info(uri).metadata or {}
+        threshold = metadata.get("decision_threshold")
         model = mlflow.spark.load_model(uri)
     except Exception as error:  # noqa: BLE001 (whatever the cause, it is reported, never silently beaten)
         return unloadable(version, "load error: " + _first_line(error)), None
@@ -350,7 +361,9 @@ def load_champion(client, name: str, columns: Sequence[str]):
         return unloadable(
             version, "feature columns differ: the test window has no " + ", ".join(missing)
         ), None
-    return ChampionScores(COMPARED, version, float(threshold)), model
+    return ChampionScores(
+        COMPARED, version, float(threshold), operating_point=metadata.get("operating_point")
+    ), model
 
 
 def run_gate(name: str, result, gates: Gates, rule: GateRule) -> GateDecision:
@@ -363,15 +376,29 @@ def run_gate(name: str, result, gates: Gates, rule: GateRule) -> GateDecision:
     challenger_days: Tuple[DayScores, ...] = ()
     if champion.status == COMPARED:
         test_window = result.test_window.cache()
+        lookback_window = result.lookback_window
         try:
             try:
-                days = day_scores(model, champion.threshold, test_window, business["policy"])
+                days = day_scores(
+                    model,
+                    champion.threshold,
+                    champion.operating_point,
+                    test_window,
+                    lookback_window,
+                    business["policy"],
+                )
                 champion = replace(champion, days=days)
             except Exception as error:  # noqa: BLE001 (a champion failing on these rows is reported)
                 champion = unloadable(champion.version, "scoring error: " + _first_line(error))
             else:
+                point = result.operating_point.as_dict() if result.operating_point is not None else None
                 challenger_days = day_scores(
-                    result.model, business["threshold"], test_window, business["policy"]
+                    result.model,
+                    business["threshold"],
+                    point,
+                    test_window,
+                    lookback_window,
+                    business["policy"],
                 )
         finally:
             test_window.unpersist()

@@ -10,7 +10,7 @@ import re
 import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from fraud_jobs.common.cli_args import UsageError, date_arg, positive_int
+from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int, positive_int
 from fraud_jobs.common.storage import is_local, normalised, read_text, write_text
 from fraud_jobs.features import FEATURE_SETS, HANDBOOK
 from fraud_jobs.train.champion import GateRule, Gates
@@ -18,6 +18,7 @@ from fraud_jobs.train.credentials import FIX as CREDENTIALS_FIX
 from fraud_jobs.train.credentials import CredentialsError, load_mlflow_credentials
 from fraud_jobs.train.evaluation import BLOCKED, POLICIES, REAL_ROWS_PER_DAY, BusinessSettings
 from fraud_jobs.train.metrics import MAX_FNR, MAX_FPR, MAX_MONTHLY_DAMAGE
+from fraud_jobs.train.operating_point import DEFAULT_LOOKBACK_DAYS
 from fraud_jobs.train.pipeline import MODELS, hyperparameters_for
 from fraud_jobs.train.protocol import Protocol
 from fraud_jobs.train.run import DELAY_SWEEP_DAYS, TrainingConfig
@@ -221,6 +222,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--search-metric", choices=sorted(SEARCH_METRICS), default=AVERAGE_PRECISION)
     p.add_argument("--max-fpr", type=_fraction, default=MAX_FPR, help="FPR the threshold keeps on validation")
     p.add_argument(
+        "--threshold-lookback-days",
+        type=non_negative_int,
+        default=DEFAULT_LOOKBACK_DAYS,
+        help="each day's threshold is re-set from the model's scores of this many days before it, so the "
+        "expected FPR stays at --max-fpr (0: the training window's fixed threshold every day)",
+    )
+    p.add_argument(
         "--delay-sweep",
         type=_delays,
         default=DELAY_SWEEP_DAYS,
@@ -316,6 +324,13 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
             expand(args.model, hyperparameters, search.grid)
         except ValueError as error:
             raise UsageError(f"--search-grid: {error}") from None
+    if args.threshold_lookback_days > args.train_days + args.delay_days:
+        raise UsageError(
+            f"--threshold-lookback-days {args.threshold_lookback_days} reaches before the training window: "
+            f"at most --train-days + --delay-days ({args.train_days + args.delay_days}) days precede the "
+            f"test window in the run's input. Fix: use {DEFAULT_LOOKBACK_DAYS} (the default) or 0 (a fixed "
+            "threshold)"
+        )
     if args.window_end is not None:
         protocol = Protocol.latest(args.window_end, args.train_days, args.delay_days, args.test_days)
     else:
@@ -333,6 +348,7 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         feature_set=args.feature_set,
         undersample_ratio=args.undersample,
         search=search,
+        threshold_lookback_days=args.threshold_lookback_days,
     )
 
 
@@ -361,8 +377,16 @@ def summary_text(metrics: Dict[str, Any]) -> str:
     text += (
         "\nBusiness view ({rows:,} test rows, all of them; known-compromised cards: {policy}, "
         "{known_compromised_rows:,} rows, {prevented_frauds:,} frauds prevented)"
-        "\n  threshold {threshold:.6f}"
     ).format(**business)
+    lookback, fixed = business["threshold_lookback_days"], business["fixed_threshold"]
+    if lookback:
+        per_day = [day["threshold"] for day in business["per_day"]]
+        text += (
+            "\n  threshold re-set each day from the scores of the {} days before it: {:.6f} .. {:.6f} "
+            "(the training window's fixed {:.6f} would give FNR {:.2%}, FPR {:.2%})"
+        ).format(lookback, min(per_day), max(per_day), business["threshold"], fixed["fnr"], fixed["fpr"])
+    else:
+        text += "\n  threshold {:.6f} (the training window's, fixed)".format(business["threshold"])
     text += "\n  FNR {:.2%} (target < {:.0%}: {})   FPR {:.2%} (target < {:.0%}: {})".format(
         business["fnr"],
         MAX_FNR,

@@ -18,12 +18,12 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from fraud_jobs.train import metrics as m
+from fraud_jobs.train.operating_point import SCORE, Thresholds, decision, iso_day
 from fraud_jobs.train.protocol import KNOWN_COMPROMISED
 
 Metrics = Dict[str, Any]
 
-# Scored rows: event_day, customer_id, tx_fraud, tx_amount, score, known_compromised.
-SCORE = "score"
+# Scored rows: event_day, customer_id, tx_fraud, tx_amount, score (SCORE), known_compromised.
 # Bins of width 1/LOGIT_BINS_PER_UNIT on the logit of the score: fine where scores crowd near 0 or 1, at most
 # ~2 * 28 * 2000 bins (scores are clamped to [1e-12, 1 - 1e-12]). The error bounds are reported per run.
 LOGIT_BINS_PER_UNIT = 10000
@@ -145,9 +145,9 @@ def daily_average_precision(scored: DataFrame) -> Dict[int, Optional[float]]:
     return result
 
 
-def daily_counts(scored: DataFrame, threshold: float, policy: str = SCORED) -> List[Dict[str, Any]]:
-    """Exact counts per test day at the threshold (flagged: score strictly above it), in Spark."""
-    return outcome_counts(scored, F.col(SCORE) > threshold, policy, "event_day")
+def daily_counts(scored: DataFrame, thresholds: Thresholds, policy: str = SCORED) -> List[Dict[str, Any]]:
+    """Exact counts per test day at each day's threshold (flagged: score strictly above it), in Spark."""
+    return outcome_counts(scored, decision(thresholds), policy, "event_day")
 
 
 def outcome_counts(rows: DataFrame, decision: Column, policy: str, by: str) -> List[Dict[str, Any]]:
@@ -223,10 +223,6 @@ def legit_score_quantile(scored: DataFrame, fraction: float, relative_error: flo
     return float(values[0])
 
 
-def _iso_day(event_day: int) -> str:
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(event_day))).isoformat()
-
-
 def _totals(days: List[Dict[str, Any]]) -> Dict[str, float]:
     return {key: sum(day[key] for day in days) for key in days[0] if key != "event_day"}
 
@@ -247,11 +243,15 @@ class ViewResult:
     days: List[Dict[str, Any]]
 
 
-def handbook_view(scored: DataFrame, threshold: float, test_days: int) -> ViewResult:
-    """The book's metrics on the test rows without the cards already known to be compromised."""
+def handbook_view(
+    scored: DataFrame, threshold: float, test_days: int, thresholds: Optional[Dict[int, float]] = None
+) -> ViewResult:
+    """The book's metrics on the test rows without the cards already known to be compromised; FNR and FPR
+    at each day's threshold (`thresholds`, from operating_point.day_thresholds; None: the model's own
+    `threshold`, from its training window, every day)."""
     rows = handbook_rows(scored)
     histogram = score_histogram(rows)
-    days = daily_counts(rows, threshold)
+    days = daily_counts(rows, threshold if thresholds is None else thresholds)
     totals = _totals(days)
     rates = outcome_rates(totals)
     metrics: Metrics = {
@@ -272,13 +272,21 @@ def handbook_view(scored: DataFrame, threshold: float, test_days: int) -> ViewRe
 
 
 def business_view(
-    scored: DataFrame, threshold: float, test_days: int, settings: BusinessSettings
+    scored: DataFrame,
+    threshold: float,
+    test_days: int,
+    settings: BusinessSettings,
+    thresholds: Optional[Dict[int, float]] = None,
 ) -> ViewResult:
-    """Every test transaction; damage and alerts per day scaled to the real volume when it is known."""
-    histogram = score_histogram(scored, settings.known_compromised_policy)
-    days = daily_counts(scored, threshold, settings.known_compromised_policy)
+    """Every test transaction at each day's threshold (`thresholds`; None: the model's own `threshold` every
+    day); damage and alerts per day scaled to the real volume when it is known. `fixed_threshold` gives FNR
+    and FPR had the model's own threshold (from its training window) been kept every day, for comparison."""
+    policy = settings.known_compromised_policy
+    histogram = score_histogram(scored, policy)
+    days = daily_counts(scored, threshold if thresholds is None else thresholds, policy)
     totals = _totals(days)
     rates = outcome_rates(totals)
+    fixed = rates if thresholds is None else outcome_rates(_totals(daily_counts(scored, threshold, policy)))
     sample_rows_per_day = totals["rows"] / test_days
     scale = (
         settings.population_rows_per_day / sample_rows_per_day
@@ -298,6 +306,7 @@ def business_view(
         "threshold": threshold,
         "fnr": rates["fnr"],
         "fpr": rates["fpr"],
+        "fixed_threshold": fixed,
         "sample_rows_per_day": sample_rows_per_day,
         "population_rows_per_day": settings.population_rows_per_day,
         "volume_scale": scale,
@@ -312,7 +321,12 @@ def business_view(
         "fnr_at_fpr_5pct": m.fnr_at_fpr(curves, 0.05),
         "fpr_at_fnr_2pct": m.fpr_at_fnr(curves, 0.02),
         "per_day": [
-            {"day": _iso_day(day["event_day"]), **outcome_rates(day), "alerts": int(day["alerts"])}
+            {
+                "day": iso_day(day["event_day"]),
+                **outcome_rates(day),
+                "alerts": int(day["alerts"]),
+                "threshold": threshold if thresholds is None else thresholds[day["event_day"]],
+            }
             for day in days
         ],
     }

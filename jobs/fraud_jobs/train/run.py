@@ -18,6 +18,7 @@ from pyspark.sql import functions as F
 from fraud_jobs.common.schemas import PARTITION_COLUMN
 from fraud_jobs.features import HANDBOOK, feature_columns
 from fraud_jobs.features.build import add_delay_free_features, add_delayed_features
+from fraud_jobs.features.time_columns import epoch_day
 from fraud_jobs.monitor.reference import training_reference
 from fraud_jobs.train.evaluation import (
     KNOWN_COMPROMISED_RULE,
@@ -33,6 +34,7 @@ from fraud_jobs.train.evaluation import (
     score_histogram,
 )
 from fraud_jobs.train.metrics import MAX_FPR, average_precision
+from fraud_jobs.train.operating_point import DEFAULT_LOOKBACK_DAYS, OperatingPoint, calibrate, day_thresholds
 from fraud_jobs.train.pipeline import (
     Hyperparameters,
     above_ties,
@@ -44,7 +46,14 @@ from fraud_jobs.train.pipeline import (
     with_class_weight,
     with_decision_threshold,
 )
-from fraud_jobs.train.protocol import KNOWN_COMPROMISED, Protocol, split, split_flagged
+from fraud_jobs.train.protocol import (
+    KNOWN_COMPROMISED,
+    Protocol,
+    day_number,
+    flag_known_compromised,
+    split,
+    split_flagged,
+)
 from fraud_jobs.train.search import SearchResult, SearchSettings, search_metrics, select_hyperparameters
 
 LOG = logging.getLogger(__name__)
@@ -69,6 +78,8 @@ class TrainingConfig:
     # Frauds / legit after undersampling the legitimate training rows (None: all rows, weights only).
     undersample_ratio: Optional[float] = None
     search: Optional[SearchSettings] = None  # None: the hyperparameters as given
+    # Days of scores each day's threshold is re-set from (operating_point.py); 0: the fixed threshold.
+    threshold_lookback_days: int = DEFAULT_LOOKBACK_DAYS
 
 
 @dataclass
@@ -83,15 +94,19 @@ class TrainingResult:
     importances: Dict[str, float] = field(default_factory=dict)
     # The test rows with their features and `known_compromised` (lazy: the champion gate scores them).
     test_window: Optional[DataFrame] = None
+    # The rows of the days before the test window whose scores set its first days' thresholds.
+    lookback_window: Optional[DataFrame] = None
     # Histograms of the inputs and the score on the training window: monitoring's drift reference.
     reference: Dict[str, Any] = field(default_factory=dict)
     search: Optional[SearchResult] = None
+    operating_point: Optional[OperatingPoint] = None
 
 
 @dataclass
 class _Fitted:
     model: PipelineModel
     threshold: float
+    operating_point: Optional[OperatingPoint]
     fraud_weight: float
     validation_average_precision: float
 
@@ -238,8 +253,21 @@ def _fit_with_threshold(
     population = score(model, training_window, KNOWN_COMPROMISED).filter(judged(policy))
     # Flagging strictly above the (1 - max_fpr) quantile of the legitimate scores flags max_fpr of them.
     threshold = above_ties(legit_score_quantile(population, 1.0 - config.max_fpr))
+    point = None
+    if config.threshold_lookback_days:
+        point = calibrate(
+            score_histogram(population),
+            config.max_fpr,
+            config.threshold_lookback_days,
+            policy,
+            protocol.train_start,  # the test window's rule: frauds known since the training start
+        )
     return _Fitted(
-        with_decision_threshold(model, threshold), threshold, weight, sum(validation) / len(validation)
+        with_decision_threshold(model, threshold),
+        threshold,
+        point,
+        weight,
+        sum(validation) / len(validation),
     )
 
 
@@ -307,8 +335,15 @@ def _evaluate(
     started = time.monotonic()
     scored = score(fitted.model, split_flagged(features, protocol)[1], KNOWN_COMPROMISED).cache()
     try:
-        handbook = handbook_view(scored, fitted.threshold, protocol.test_days)
-        business = business_view(scored, fitted.threshold, protocol.test_days, config.business)
+        lookback = lookback_rows(features, protocol, config.threshold_lookback_days)
+        thresholds = day_thresholds(
+            threshold_population(fitted.model, lookback, scored, config.business.known_compromised_policy),
+            list(range(day_number(protocol.test_start), day_number(protocol.test_end))),
+            fitted.operating_point,
+            fitted.threshold,
+        )
+        handbook = handbook_view(scored, fitted.threshold, protocol.test_days, thresholds)
+        business = business_view(scored, fitted.threshold, protocol.test_days, config.business, thresholds)
     finally:
         scored.unpersist()
     _timed(stages, "evaluation", int(business.metrics["rows"]), started)
@@ -316,6 +351,25 @@ def _evaluate(
 
 
 SWEPT_BUSINESS_KEYS = ("threshold", "fnr", "fpr", "monthly_damage", "alerts_per_day", "fnr_at_fpr_5pct")
+
+
+def lookback_rows(features: DataFrame, protocol: Protocol, lookback_days: int) -> DataFrame:
+    """The rows of the `lookback_days` days before the test window, flagged for known-compromised cards by
+    the test window's rule (their scores set its first days' thresholds; they are not evaluated)."""
+    test_start = day_number(protocol.test_start)
+    day = F.col("event_day")
+    with_day = features.withColumn("event_day", epoch_day())
+    rows = with_day.filter((day >= test_start - lookback_days) & (day < test_start))
+    return flag_known_compromised(rows, with_day, day_number(protocol.train_start), protocol.delay_days)
+
+
+def threshold_population(
+    model: PipelineModel, lookback: DataFrame, scored: DataFrame, policy: str
+) -> DataFrame:
+    """(event_day, score) of the rows each day's threshold is re-set from: the look-back days' and the
+    scored test days' rows the model judges under the policy (the business view's FPR population)."""
+    both = score(model, lookback, KNOWN_COMPROMISED).unionByName(scored)
+    return both.filter(judged(policy)).select("event_day", SCORE)
 
 
 def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
@@ -365,6 +419,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     columns = feature_columns(config.feature_set)
     example = test.select(*columns).limit(5).toPandas()
     test_window = split_flagged(features, protocol)[1]
+    lookback_window = lookback_rows(features, protocol, config.threshold_lookback_days)
     reference = training_reference(fitted.model, train, columns)
     # Monitoring counts realised outcomes with the business view's rule (KnownCompromisedRule).
     rule = KnownCompromisedRule(config.business.known_compromised_policy, protocol.train_start)
@@ -388,6 +443,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         sweep[str(delay)] = {key: delayed_business[key] for key in SWEPT_BUSINESS_KEYS}
     delay_free.unpersist()
     business_metrics["delay_sweep"] = sweep
+    business_metrics["threshold_lookback_days"] = config.threshold_lookback_days
     metrics["business"] = business_metrics
     metrics["feature_set"] = config.feature_set
     if search is not None:
@@ -402,6 +458,8 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         config=config,
         importances=importances(fitted.model, columns),
         test_window=test_window,
+        lookback_window=lookback_window,
+        operating_point=fitted.operating_point,
         reference=reference,
         search=search,
     )

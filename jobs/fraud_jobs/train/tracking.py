@@ -48,6 +48,7 @@ def run_params(
         "fraud_weight": fraud_weight,
         "validation_folds": config.validation_folds,
         "max_fpr": config.max_fpr,
+        "threshold_lookback_days": config.threshold_lookback_days,
         "delay_sweep": ",".join(str(d) for d in config.delay_sweep),
         "known_compromised_policy": config.business.known_compromised_policy,
         "population_rows_per_day": config.business.population_rows_per_day or "unknown",
@@ -156,6 +157,10 @@ def log_training_run(
                 metadata={
                     "decision_threshold": result.metrics["business"]["threshold"],
                     "decision": "prediction = 1.0 when probability[1] > decision_threshold",
+                    # Scorers re-set the threshold daily from it (train/operating_point.py); null: fixed.
+                    "operating_point": (
+                        result.operating_point.as_dict() if result.operating_point is not None else None
+                    ),
                     "score": "probability[1]",
                     # A scorer computes these inputs: features.add_features(df, delay, feature_set).
                     "feature_set": feature_set,

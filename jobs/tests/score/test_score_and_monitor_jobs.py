@@ -71,6 +71,16 @@ def test_scores_newest_days_idempotently_and_monitors_them(champion, mlflow_serv
     scores = spark.read.parquet(str(root / "scores"))
     assert report["rows_scored"] == scores.count() == expected
     assert report["alerts"] == scores.filter(F.col("decision") == 1).count() > 0
+    # Each day's threshold is re-set from the champion's scores of the 3 days before it, as its training
+    # run's evaluation did: on the test days both scored (10-01 .. 10-03) the thresholds are the same.
+    assert report["threshold_lookback_days"] == 3
+    evaluated = json.loads((root / "metrics.json").read_text())["business"]["per_day"]
+    scored_days = {day["day"]: day["threshold"] for day in report["per_day"]}
+    shared = [day for day in evaluated if day["day"] in scored_days]
+    assert [day["day"] for day in shared] == ["2019-10-01", "2019-10-02", "2019-10-03"]
+    for day in shared:
+        assert scored_days[day["day"]] == pytest.approx(day["threshold"], rel=1e-12)
+        assert day["threshold"] != pytest.approx(report["threshold"])  # re-set, not the fixed one
     # Idempotent per day: rescoring the last 2 days replaces those partitions and keeps the others.
     before = {r["transaction_id"]: r["score"] for r in scores.collect()}
     assert score(root, mlflow_server, "--newest-days", "2") == 0
@@ -111,9 +121,10 @@ def test_bad_input_stops_before_writing(champion, mlflow_server, spark, tmp_path
 
     assert attempt("--input", str(root / "clean"), "--model-name", "no-such-model") == 2
     assert "has no @champion" in capsys.readouterr().err
-    # 50 days hold 13 days with the 37 days of history a scored day needs.
-    assert attempt("--input", str(root / "clean"), "--model-name", MODEL, "--newest-days", "14") == 2
-    assert "needs every day from 2019-08-21" in capsys.readouterr().err
+    # 50 days hold 10 days with the 40 days before them a scored day needs: 37 of feature history before
+    # the 3 look-back days whose scores set its threshold.
+    assert attempt("--input", str(root / "clean"), "--model-name", MODEL, "--newest-days", "11") == 2
+    assert "needs every day from 2019-08-21 (the threshold is re-set" in capsys.readouterr().err
     drifted = tmp_path / "drifted"
     spark.read.parquet(str(root / "clean")).withColumn(
         "tx_amount", F.col("tx_amount").cast("string")

@@ -90,7 +90,8 @@ def test_scored_rows_have_the_training_features_and_the_threshold_decision(clean
     ).fit(features)
     last = cleaned.agg(F.max("tx_date")).first()[0]
     days = [last - dt.timedelta(days=1), last]
-    scored = score_rows(model, cleaned, days, 7, 0.3, "fraud-test", "4", HANDBOOK)
+    scored, thresholds = score_rows(model, cleaned, days, 7, 0.3, "fraud-test", "4", HANDBOOK)
+    assert thresholds == {day: 0.3 for day in days}  # no operating point: the fixed threshold
     assert schema_drift(scored.schema, SCORES_SCHEMA) == []
     rows = scored.collect()
     # Same feature values as over the whole input: the look-back window cut before them changes nothing.
