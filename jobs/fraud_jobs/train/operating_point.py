@@ -130,7 +130,7 @@ def _day_bins(scored: DataFrame, first_day: int, end_day: int) -> Dict[int, Bins
     return days
 
 
-def threshold_from_bins(bins: Bins, point: OperatingPoint) -> float:
+def threshold_from_bins(bins: Bins, point: OperatingPoint) -> Optional[float]:
     """The score above which the expected legitimate share is at most max_fpr: bins flagged from the top
     while the expected legitimate rows flagged stay within max_fpr of all expected legitimate rows; the
     threshold is the highest score of the first bin left unflagged (0.0 when every bin is flagged)."""
@@ -141,7 +141,7 @@ def threshold_from_bins(bins: Bins, point: OperatingPoint) -> float:
     cumulative = np.cumsum(counts * (1.0 - point.fraud_probability(low)))
     total = cumulative[-1]  # the same sum as the last cumulative value: max_fpr 1 flags every bin
     if total <= 0:
-        raise ValueError("the look-back days hold no transaction expected to be legitimate")
+        return None  # every row expected to be fraud: nothing to hold the FPR on
     flagged = int(np.searchsorted(cumulative, point.max_fpr * total, side="right"))
     return float(high[flagged]) if flagged < len(keys) else 0.0
 
@@ -151,8 +151,8 @@ def day_thresholds(
 ) -> Dict[int, float]:
     """Each day's threshold from `scored` (event_day, score: the model's scores of `days` and of the
     look-back days before them, of the rows judged under the point's known-compromised policy). Without an
-    operating point, or with a 0-day look-back: the fixed threshold every day. A look-back day without
-    scores is an error naming it."""
+    operating point, or with a 0-day look-back: the fixed threshold every day; a day whose look-back holds
+    no such row keeps the fixed threshold too."""
     if point is None or point.lookback_days == 0:
         return {day: fixed_threshold for day in days}
     lookback = point.lookback_days
@@ -160,22 +160,14 @@ def day_thresholds(
     thresholds = {}
     for day in days:
         merged: Bins = {}
-        previous = range(day - lookback, day)
-        missing = [iso_day(d) for d in previous if d not in by_day]
-        if missing:
-            raise ValueError(
-                "the threshold of {} is re-set from the scores of the {} days before it, but {} hold(s) "
-                "no scored transaction. Fix: include those days in the input (or train with "
-                "--threshold-lookback-days 0 for a fixed threshold)".format(
-                    iso_day(day), lookback, ", ".join(missing)
-                )
-            )
-        for d in previous:
-            for key, (rows, low, high) in by_day[d].items():
+        for d in range(day - lookback, day):
+            for key, (rows, low, high) in by_day.get(d, {}).items():
                 kept = merged.setdefault(key, [0, low, high])
                 kept[0] += rows
                 kept[1], kept[2] = min(kept[1], low), max(kept[2], high)
-        thresholds[day] = threshold_from_bins(merged, point)
+        # No judged row in the look-back (every card blocked, or no traffic): no evidence to move it.
+        value = threshold_from_bins(merged, point) if merged else None
+        thresholds[day] = fixed_threshold if value is None else value
     return thresholds
 
 

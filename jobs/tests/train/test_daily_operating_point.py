@@ -64,11 +64,15 @@ def test_daily_thresholds_hold_the_fpr_where_the_training_weeks_threshold_does_n
     scored.unpersist()
 
 
-def test_a_missing_lookback_day_is_named(spark):
-    scored = scored_days(spark).filter("event_day != 112")
+def test_a_day_without_judged_rows_in_its_lookback_keeps_the_fixed_threshold(spark):
+    """On small samples every card can be blocked for days (tests/score's 300-customer sample): a day with
+    some look-back rows uses them, a day with none keeps the fixed threshold instead of failing the run."""
     point = OperatingPoint(0.05, 3, (0.0, 1.0), (0.0, 1.0))
-    with pytest.raises(ValueError, match=r"1970-04-23 hold.*--threshold-lookback-days 0"):
-        day_thresholds(scored, [114], point, 0.5)
+    scored = scored_days(spark)
+    full = day_thresholds(scored, [114], point, 0.5)
+    assert day_thresholds(scored.filter("event_day != 112"), [114], point, 0.5)[114] != 0.5
+    assert day_thresholds(scored.filter("event_day < 111"), [114, 115], point, 0.5) == {114: 0.5, 115: 0.5}
+    assert full[114] != 0.5
 
 
 def brute_force_threshold(rows, point):
