@@ -124,13 +124,24 @@ def run_cleaning(
     parsed = mark_malformed_lines(lines)
     others = sorted(path for path, source in committed.items() if source not in sources)
     committed_others = committed_rows(spark, lines, output_path, others)
-    keys = duplicate_keys_of_lines(lines, committed_others)
-    observation = Observation("clean_outcomes")
-    marked = mark_rows(with_previous(parsed, committed_others), epoch, max_terminal_id, keys)
-    marked = marked.observe(observation, *outcome_counts())
+    new_and_committed = with_previous(parsed, committed_others)
     staging = commit.staging_location(output_path)
     commit.pause_point("staging")
-    write_cleaned(kept_rows(marked), staging)
+    # One parse: duplicate keys from first fields alone, exact unless a held id's first line is malformed
+    # (never in the real data); then the staged files are left and the keys come from parsing its lines.
+    check = Observation("clean_first_lines")
+    keys = duplicates.candidate_keys(lines, committed_others)
+    marked = mark_rows(new_and_committed, epoch, max_terminal_id, keys)
+    marked = marked.observe(check, F.count(F.when(duplicates.first_line_malformed(), 1)).alias("unsure"))
+    observation = Observation("clean_outcomes")
+    write_cleaned(kept_rows(marked.observe(observation, *outcome_counts())), staging)
+    if check.get["unsure"]:
+        staging = commit.staging_location(output_path)  # the first one is deleted with _staging by publish
+        observation = Observation("clean_outcomes_exact")
+        marked = mark_rows(
+            new_and_committed, epoch, max_terminal_id, duplicate_keys_of_lines(lines, committed_others)
+        )
+        write_cleaned(kept_rows(marked.observe(observation, *outcome_counts())), staging)
     counts = {key: int(value) for key, value in observation.get.items()}
     counts["input_files"] = len(input_files)
     commit.pause_point("staged")

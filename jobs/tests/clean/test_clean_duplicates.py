@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyspark.sql import functions as F
 
-from fraud_jobs.clean import rules
+from fraud_jobs.clean import job, rules
 from fraud_jobs.clean.job import duplicate_keys_of_lines, mark_malformed_lines
 from fraud_jobs.clean.previous import PREVIOUS, PREVIOUS_ROW_KEY
 
@@ -62,3 +62,41 @@ def test_a_committed_row_makes_a_single_new_line_a_duplicate(lines_frame):
     expected = _keys(rules.duplicate_keys(mark_malformed_lines(lines).unionByName(committed)))
     assert expected == [(7, 1), (8, 6), (10, PREVIOUS_ROW_KEY), (LARGE, PREVIOUS_ROW_KEY)]
     assert _keys(duplicate_keys_of_lines(lines, committed)) == expected
+
+
+def _clean(spark, tmp_path, texts):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "2019-08-22.txt").write_text("\n".join(texts) + "\n")
+    out, quarantine = str(tmp_path / "out"), str(tmp_path / "quarantine")
+    counts = job.run_cleaning(spark, str(raw), out, quarantine, max_drop_share=None)
+    kept = spark.read.parquet(out).select("transaction_id", "customer_id").collect()
+    return counts, sorted(tuple(row) for row in kept)
+
+
+def _counts(read, written, **dropped):
+    counts = {"rows_read": read, "rows_written": written, "input_files": 1, "fixed_midnight": 0}
+    counts.update({rule: dropped.get(rule, 0) for rule in rules.DROP_RULES}, fixed_seconds=0)
+    return counts
+
+
+def test_one_parse_when_every_held_id_starts_with_a_well_formed_line(spark, tmp_path, monkeypatch):
+    def not_needed(*args):
+        raise AssertionError("the keys from first fields are exact here: no second parse")
+
+    monkeypatch.setattr(job, "duplicate_keys_of_lines", not_needed)
+    texts = [line(7), line(7, customer="-999999"), line(7, fraud="x"), line(8, customer="-999999"), line(8)]
+    counts, kept = _clean(spark, tmp_path, texts)
+    assert counts == _counts(5, 1, duplicate=2, malformed=1, unknown_customer=1)
+    assert kept == [(7, 1)]
+
+
+def test_a_malformed_first_line_of_a_held_id_cleans_again_with_parsed_keys(spark, tmp_path, monkeypatch):
+    calls = []
+    exact = job.duplicate_keys_of_lines
+    monkeypatch.setattr(job, "duplicate_keys_of_lines", lambda *args: calls.append(1) or exact(*args))
+    counts, kept = _clean(spark, tmp_path, LINES)
+    assert counts == _counts(17, 8, malformed=6, duplicate=3)
+    ids = [7, 8, 9, 10, 11, 12, LARGE, LARGE + 2**32]
+    assert kept == sorted((tx_id, 1) for tx_id in ids)
+    assert calls == [1]
