@@ -9,10 +9,10 @@ from typing import Dict, List, Optional
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
-from fraud_jobs.clean import commit, rules
+from fraud_jobs.clean import commit, duplicates, rules
 from fraud_jobs.clean.guard import DEFAULT_MAX_DROP_SHARE, check_drop_shares
 from fraud_jobs.clean.parse import data_lines, parse_fields
-from fraud_jobs.clean.previous import PREVIOUS, with_previous_rows
+from fraud_jobs.clean.previous import PREVIOUS, committed_rows, with_previous
 from fraud_jobs.common.schemas import CLEANED_DATA_SCHEMA, PARTITION_COLUMN
 
 DEFAULT_EPOCH = dt.date(2019, 8, 22)
@@ -38,8 +38,13 @@ def mark_malformed_lines(lines: DataFrame) -> DataFrame:
     return rules.mark_malformed(parse_fields(lines)).withColumn(PREVIOUS, F.lit(False))
 
 
-def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFrame:
+def mark_rows(
+    parsed: DataFrame, epoch: dt.date, max_terminal_id: int, duplicate_keys: Optional[DataFrame] = None
+) -> DataFrame:
     """Parsed lines (from mark_malformed_lines) with every rule's `drop_reason` (null when kept) and fixes.
+
+    duplicate_keys: rules.duplicate_keys of `parsed` when the caller has it cheaper (duplicate_keys_of_lines);
+    by default computed from `parsed` (a second parse of the text).
 
     Rows read back from the output (PREVIOUS) were cleaned by an earlier run: only the duplicate rule applies
     to them and no fix rewrites them, so other options in this run (--epoch, --max-terminal-id) never drop
@@ -47,13 +52,21 @@ def mark_rows(parsed: DataFrame, epoch: dt.date, max_terminal_id: int) -> DataFr
     """
     origin = epoch_seconds(epoch)
     previous = F.col(PREVIOUS)
-    marked = rules.mark_duplicate(parsed, rules.duplicate_keys(parsed))
+    keys = rules.duplicate_keys(parsed) if duplicate_keys is None else duplicate_keys
+    marked = rules.mark_duplicate(parsed, keys)
     marked = rules.mark_unknown_customer(marked)
     marked = rules.mark_unknown_terminal(rules.with_terminal_id(marked))
     marked = rules.mark_terminal_out_of_range(marked, max_terminal_id)
     marked = rules.only_duplicates_drop(rules.mark_non_positive_amount(marked), previous)
     marked = rules.assign_drop_reason(marked)
     return rules.fix_seconds(rules.fix_midnight(marked, origin), origin, applies=~previous)
+
+
+def duplicate_keys_of_lines(lines: DataFrame, committed: Optional[DataFrame]) -> DataFrame:
+    """rules.duplicate_keys of the parsed `lines` plus the `committed` rows, parsing only the lines whose id
+    is held more than once (fraud_jobs/clean/duplicates.py): the same rows as the full parse's."""
+    held = duplicates.candidate_lines(lines, committed)
+    return rules.duplicate_keys(with_previous(mark_malformed_lines(held), committed))
 
 
 def outcome_counts() -> List[Column]:
@@ -81,6 +94,18 @@ def quarantined_rows(parsed: DataFrame) -> DataFrame:
     return malformed.select(F.col("value").alias("line"), F.col("malformed").alias("reason"), "source_file")
 
 
+# Unique within a date: Parquet would build a dictionary for them, then drop it at its size limit (costs CPU).
+NO_DICTIONARY_COLUMNS = ("transaction_id", "tx_datetime", "tx_time_seconds")
+
+
+def write_cleaned(kept: DataFrame, location: str) -> None:
+    """The kept rows as Parquet by tx_date and raw file (the layout commit.publish moves into the dataset)."""
+    writer = kept.write.mode("overwrite").partitionBy(PARTITION_COLUMN, commit.SOURCE_COLUMN)
+    for column in NO_DICTIONARY_COLUMNS:
+        writer = writer.option("parquet.enable.dictionary#" + column, "false")
+    writer.parquet(location)
+
+
 def run_cleaning(
     spark: SparkSession,
     input_path: str,
@@ -98,14 +123,25 @@ def run_cleaning(
     sources = {commit.source_name(uri) for uri in input_files}
     parsed = mark_malformed_lines(lines)
     others = sorted(path for path, source in committed.items() if source not in sources)
-    with_previous = with_previous_rows(spark, parsed, lines, output_path, others)
-    observation = Observation("clean_outcomes")
-    marked = mark_rows(with_previous, epoch, max_terminal_id).observe(observation, *outcome_counts())
+    committed_others = committed_rows(spark, lines, output_path, others)
+    new_and_committed = with_previous(parsed, committed_others)
     staging = commit.staging_location(output_path)
     commit.pause_point("staging")
-    kept_rows(marked).write.mode("overwrite").partitionBy(PARTITION_COLUMN, commit.SOURCE_COLUMN).parquet(
-        staging
-    )
+    # One parse: duplicate keys from first fields alone, exact unless a held id's first line is malformed
+    # (never in the real data); then the staged files are left and the keys come from parsing its lines.
+    check = Observation("clean_first_lines")
+    keys = duplicates.candidate_keys(lines, committed_others)
+    marked = mark_rows(new_and_committed, epoch, max_terminal_id, keys)
+    marked = marked.observe(check, F.count(F.when(duplicates.first_line_malformed(), 1)).alias("unsure"))
+    observation = Observation("clean_outcomes")
+    write_cleaned(kept_rows(marked.observe(observation, *outcome_counts())), staging)
+    if check.get["unsure"]:
+        staging = commit.staging_location(output_path)  # the first one is deleted with _staging by publish
+        observation = Observation("clean_outcomes_exact")
+        marked = mark_rows(
+            new_and_committed, epoch, max_terminal_id, duplicate_keys_of_lines(lines, committed_others)
+        )
+        write_cleaned(kept_rows(marked.observe(observation, *outcome_counts())), staging)
     counts = {key: int(value) for key, value in observation.get.items()}
     counts["input_files"] = len(input_files)
     commit.pause_point("staged")

@@ -10,7 +10,7 @@ nothing extra is read.
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -56,16 +56,21 @@ def previous_rows(spark: SparkSession, output_path: str, files: List[str]) -> Da
     )
 
 
-def with_previous_rows(
-    spark: SparkSession, parsed: DataFrame, lines: DataFrame, output: str, other_files: List[str]
-) -> DataFrame:
-    """parsed (new lines) plus the committed rows of other raw files (other_files) in the dates it writes."""
+def committed_rows(
+    spark: SparkSession, lines: DataFrame, output: str, other_files: List[str]
+) -> Optional[DataFrame]:
+    """The committed rows of other raw files (other_files) in the dates this run writes; None when none."""
     if not other_files:
-        return parsed
+        return None
     # One cheap pass over the text (no parsing) to learn which dates this run writes.
     candidates = {str(row[PARTITION_COLUMN]) for row in candidate_dates(lines).collect()}
     prefix = PARTITION_COLUMN + "="
     shared = [name for name in other_files if name.split("/")[0][len(prefix) :] in candidates]
     if not shared:
-        return parsed
-    return parsed.unionByName(previous_rows(spark, output, shared))
+        return None
+    return previous_rows(spark, output, shared)
+
+
+def with_previous(parsed: DataFrame, committed: Optional[DataFrame]) -> DataFrame:
+    """parsed (new lines) plus the committed rows from committed_rows, if any."""
+    return parsed if committed is None else parsed.unionByName(committed)
