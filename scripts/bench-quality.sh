@@ -5,8 +5,10 @@
 # Data (generated once, cleaned by the cleaning job, reused): BENCH_ROOT (default .local/bench-quality),
 # course: BENCH_COURSE_CUSTOMERS (2000) / BENCH_COURSE_TERMINALS (1000), 75 days from 2019-08-22;
 # handbook: BENCH_HANDBOOK_CUSTOMERS (5000) / BENCH_HANDBOOK_TERMINALS (10,000), from BENCH_HANDBOOK_START
-# (2018-04-01) to 2018-08-14 (the book's test week ends on 08-14; 2018-06-01 still leaves the folds their
-# 30-day history and halves the rows).
+# (2018-04-01) to 2018-08-14 (the book's test week ends on 08-14; 2018-06-01 halves the rows and still leaves
+# the first validation fold its full look-back (from 06-04); a second fold, --validation-folds 2, reaches
+# 05-28 and gets truncated windows: the job warns). The full-preset table used SPARK_DRIVER_MEMORY=3g.
+# Every BENCH_* list is read with ${VAR:-default}: an empty value means the default, not "none".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-python.sh
