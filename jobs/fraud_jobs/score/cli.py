@@ -41,11 +41,21 @@ def validate(args: argparse.Namespace) -> None:
 
 
 def summary_text(report: Dict[str, Any]) -> str:
+    rule = (
+        "each day's threshold re-set from the scores of the {} days before it".format(
+            report["threshold_lookback_days"]
+        )
+        if report["threshold_lookback_days"]
+        else "fixed threshold {:.6f}".format(report["threshold"])
+    )
     lines = [
         "scored {rows_scored:,} transactions of {day_count} day(s) with {model_name} version {model_version} "
-        "(threshold {threshold:.6f}) -> {output}".format(day_count=len(report["per_day"]), **report)
+        "({rule}) -> {output}".format(day_count=len(report["per_day"]), rule=rule, **report)
     ]
-    lines += ["  {day}: {rows:,} rows, {alerts:,} alerts".format(**day) for day in report["per_day"]]
+    lines += [
+        "  {day}: {rows:,} rows, {alerts:,} alerts (threshold {threshold:.6f})".format(**day)
+        for day in report["per_day"]
+    ]
     return "\n".join(lines)
 
 
