@@ -48,7 +48,7 @@ for preset in $presets; do
   for model in $models; do
     for set in $feature_sets; do
       out=$root/metrics-$preset-$model-$set${BENCH_TAG:+-$BENCH_TAG}.json
-      [ -f "$out" ] && continue
+      [ -s "$out" ] && continue  # an empty file is a run killed while writing it
       started=$(date +%s)
       # shellcheck disable=SC2086
       spark-submit --master "local[2]" jobs/entrypoints/train_job.py --input "$root/$preset-clean" \

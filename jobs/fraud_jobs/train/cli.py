@@ -324,12 +324,14 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
             expand(args.model, hyperparameters, search.grid)
         except ValueError as error:
             raise UsageError(f"--search-grid: {error}") from None
-    if args.threshold_lookback_days > args.train_days + args.delay_days:
-        raise UsageError(
-            f"--threshold-lookback-days {args.threshold_lookback_days} reaches before the training window: "
-            f"at most --train-days + --delay-days ({args.train_days + args.delay_days}) days precede the "
-            f"test window in the run's input. Fix: use {DEFAULT_LOOKBACK_DAYS} (the default) or 0 (a fixed "
-            "threshold)"
+    # The look-back days lie between the training start and the test window (the days the run reads):
+    # at most train + delay days, so every window the pipeline contract allows (1 + 1 days) still runs.
+    lookback = min(args.threshold_lookback_days, args.train_days + args.delay_days)
+    if lookback < args.threshold_lookback_days:
+        print(
+            f"train_job.py: note: --threshold-lookback-days {args.threshold_lookback_days} is cut to "
+            f"{lookback}: only --train-days + --delay-days days precede the test window in the run's input",
+            file=sys.stderr,
         )
     if args.window_end is not None:
         protocol = Protocol.latest(args.window_end, args.train_days, args.delay_days, args.test_days)
@@ -348,7 +350,7 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         feature_set=args.feature_set,
         undersample_ratio=args.undersample,
         search=search,
-        threshold_lookback_days=args.threshold_lookback_days,
+        threshold_lookback_days=lookback,
     )
 
 

@@ -98,3 +98,17 @@ def test_threshold_from_bins_flags_the_most_bins_within_the_expected_fpr(max_fpr
         bins[key] = [int(rng.integers(1, 500)), low, low + 0.01]
     expected = brute_force_threshold(list(bins.values()), point)
     assert threshold_from_bins(bins, point) == pytest.approx(expected)
+
+
+def test_the_lookback_fits_every_window_the_pipeline_contract_allows(tmp_path, capsys):
+    """The contract allows 1 training day and a 1-day delay: the default 3-day look-back must not refuse it
+    (it did, in the config check / job agreement test); it is cut to the 2 days before the test window."""
+    from fraud_jobs.train.cli import parser, validate
+
+    def lookback(*window):
+        args = ["--input", str(tmp_path), "--train-start", "2020-03-01", *window, "--model", "xgboost"]
+        return validate(parser().parse_args([*args, "--metrics-out", str(tmp_path / "m.json")]))
+
+    assert lookback("--train-days", "1", "--delay-days", "1").threshold_lookback_days == 2
+    assert "cut to 2" in capsys.readouterr().err
+    assert lookback().threshold_lookback_days == 3
