@@ -106,8 +106,9 @@ def test_the_lookback_fits_every_window_the_pipeline_contract_allows(tmp_path, c
     from fraud_jobs.train.cli import parser, validate
 
     def lookback(*window):
-        args = ["--input", str(tmp_path), "--train-start", "2020-03-01", *window, "--model", "xgboost"]
-        return validate(parser().parse_args([*args, "--metrics-out", str(tmp_path / "m.json")]))
+        args = ["--input", str(tmp_path), "--train-start", "2020-03-01", *window]
+        args += ["--model", "logistic_regression", "--metrics-out", str(tmp_path / "m.json")]
+        return validate(parser().parse_args(args))
 
     assert lookback("--train-days", "1", "--delay-days", "1").threshold_lookback_days == 2
     assert "cut to 2" in capsys.readouterr().err
