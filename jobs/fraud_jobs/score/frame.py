@@ -2,7 +2,8 @@
 
 The features come from `fraud_jobs.features.add_features`, the function training uses, with the feature set
 the champion was trained on (its model metadata), over the scored days plus the history their windows read:
-(delay + 30) days before the first scored day."""
+(delay + 30) days before the first scored day, and before the look-back days whose scores set its
+threshold."""
 
 from __future__ import annotations
 

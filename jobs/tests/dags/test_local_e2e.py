@@ -77,15 +77,16 @@ def raw_data(tmp_path_factory):
         [
             str(JOBS_VENV / "python"), "-m", "fraud_jobs.generate", "--preset", "handbook",
             "--out", str(out), "--seed", "7", "--customers", "300", "--terminals", "300",
-            "--days", "46", "--start", "2019-08-22",
+            "--days", "49", "--start", "2019-08-22",
         ],
         check=True,
     )  # fmt: skip
     return out
 
 
-# 46 days: 2019-08-22 .. 10-06. The 9 newest days are scored (each needs 37 days of history: from 08-22);
-# with labels 7 days late, 09-28 and 09-29 get realised outcomes.
+# 49 days: 2019-08-22 .. 10-09. The 9 newest days are scored (each needs the 3 days whose scores set its
+# threshold and their 37 days of feature history: from 08-22); with labels 7 days late, 10-01 and 10-02
+# get realised outcomes.
 SCORED_DAYS = 9
 
 
@@ -191,14 +192,14 @@ def test_local_mode_cleans_trains_scores_and_monitors(
 
     scored = json.loads(next((work / "reports").glob("*/score_report.json")).read_text())
     assert scored["model_name"] == "fraud-dag-e2e-model" and scored["model_version"] == "1"
-    assert scored["days"][0] == "2019-09-28" and scored["days"][-1] == "2019-10-06"
+    assert scored["days"][0] == "2019-10-01" and scored["days"][-1] == "2019-10-09"
     assert scored["rows_scored"] > 0 and len(scored["per_day"]) == SCORED_DAYS
     assert sorted(p.name for p in (work / "scores").glob("tx_date=*")) == [
         f"tx_date={day}" for day in scored["days"]
     ]
     monitoring = json.loads(next((work / "reports").glob("*/monitoring_report.json")).read_text())
     assert [d["day"] for d in monitoring["days"]] == scored["days"]
-    assert [d["day"] for d in monitoring["days"] if d["labels"]] == ["2019-09-28", "2019-09-29"]
+    assert [d["day"] for d in monitoring["days"] if d["labels"]] == ["2019-10-01", "2019-10-02"]
     assert monitoring["status"] == "breach" and monitoring["breaches"]
     assert "PSI of" in logs and "MonitoringBreach" in logs
 
