@@ -18,7 +18,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from fraud_jobs.train import metrics as m
-from fraud_jobs.train.operating_point import SCORE, Thresholds, decision, iso_day
+from fraud_jobs.train.operating_point import SCORE, Thresholds, decision, iso_day, logit_bin
 from fraud_jobs.train.protocol import KNOWN_COMPROMISED
 
 Metrics = Dict[str, Any]
@@ -27,7 +27,6 @@ Metrics = Dict[str, Any]
 # Bins of width 1/LOGIT_BINS_PER_UNIT on the logit of the score: fine where scores crowd near 0 or 1, at most
 # ~2 * 28 * 2000 bins (scores are clamped to [1e-12, 1 - 1e-12]). The error bounds are reported per run.
 LOGIT_BINS_PER_UNIT = 10000
-_CLAMP = 1e-12
 
 # Policies for the transactions of cards already known to be compromised (business view).
 BLOCKED = "blocked"  # the card is blocked: its frauds are prevented, its other transactions are no alerts
@@ -100,8 +99,7 @@ def score_histogram(scored: DataFrame, policy: str = SCORED) -> m.ScoreHistogram
 
 
 def _score_bin() -> Column:
-    p = F.least(F.greatest(F.col(SCORE), F.lit(_CLAMP)), F.lit(1.0 - _CLAMP))
-    return F.floor((F.log(p) - F.log1p(-p)) * LOGIT_BINS_PER_UNIT)
+    return logit_bin(LOGIT_BINS_PER_UNIT)
 
 
 def _bin_sums() -> List[Column]:

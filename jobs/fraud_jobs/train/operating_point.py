@@ -109,9 +109,11 @@ def iso_day(event_day: int) -> str:
     return (dt.date(1970, 1, 1) + dt.timedelta(days=int(event_day))).isoformat()
 
 
-def _bin() -> Column:
+def logit_bin(bins_per_unit: int) -> Column:
+    """The score's bin of width 1/bins_per_unit on its logit (scores clamped to [1e-12, 1 - 1e-12]): fine
+    where scores crowd near 0 or 1; the evaluation's histograms use it too."""
     p = F.least(F.greatest(F.col(SCORE), F.lit(_CLAMP)), F.lit(1.0 - _CLAMP))
-    return F.floor((F.log(p) - F.log1p(-p)) * OPERATING_BINS_PER_UNIT)
+    return F.floor((F.log(p) - F.log1p(-p)) * bins_per_unit)
 
 
 Bins = Dict[int, List[float]]  # bin -> [rows, lowest score, highest score]
@@ -120,7 +122,7 @@ Bins = Dict[int, List[float]]  # bin -> [rows, lowest score, highest score]
 def _day_bins(scored: DataFrame, first_day: int, end_day: int) -> Dict[int, Bins]:
     rows = (
         scored.filter((F.col(DAY) >= first_day) & (F.col(DAY) < end_day))
-        .groupBy(DAY, _bin().alias("bin"))
+        .groupBy(DAY, logit_bin(OPERATING_BINS_PER_UNIT).alias("bin"))
         .agg(F.count(F.lit(1)).alias("rows"), F.min(SCORE).alias("low"), F.max(SCORE).alias("high"))
         .collect()
     )
