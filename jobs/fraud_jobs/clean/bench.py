@@ -26,7 +26,7 @@ from pyspark.sql import Observation
 
 from fraud_jobs.clean import rules
 from fraud_jobs.clean.cli import SESSION_SETTINGS
-from fraud_jobs.clean.duplicates import candidate_keys
+from fraud_jobs.clean.duplicates import BUCKET_BITS, candidate_keys, held_buckets
 from fraud_jobs.clean.job import (
     DEFAULT_EPOCH,
     kept_rows,
@@ -283,22 +283,19 @@ def stage_actions(spark, raw_dir: str, scratch: str) -> List[Tuple[str, Callable
         write_cleaned(kept_rows(marked), one_pass)
         observation.get  # noqa: B018 - the property waits for the observed counts
 
-    def staged_duplicate_ids() -> None:
-        ids = spark.read.parquet(one_pass).select("transaction_id")
-        ids.groupBy("transaction_id").count().where("count > 1").count()
-
-    # As in run_cleaning: the observation sits between the rules and the filter of kept rows.
-    keys = candidate_keys(lines, None)
-    marked = mark_rows(parsed, DEFAULT_EPOCH, 999, keys).observe(Observation("bench"), *outcome_counts())
+    # As in run_cleaning: lines outside the held buckets get no duplicate rule; the observation sits between
+    # the rules and the filter of kept rows.
+    no_copies = spark.createDataFrame([], "transaction_id long, kept_row_key long")
+    marked = mark_rows(parsed, DEFAULT_EPOCH, 999, no_copies).observe(Observation("bench"), *outcome_counts())
     return [
         ("read text lines", noop(lines)),
         ("read + parse + malformed", noop(parsed)),
-        ("duplicate keys: count of first fields (no parse)", lambda: keys.count()),
-        ("(before: read + parse + duplicate-id aggregation)", lambda: rules.duplicate_keys(parsed).count()),
+        ("held buckets: id bits of first fields (no parse)", lambda: held_buckets(lines, None).count()),
+        ("(fallback: candidate keys, every id aggregated)", lambda: candidate_keys(lines, None).count()),
+        ("(two parses: parse + duplicate-id aggregation)", lambda: rules.duplicate_keys(parsed).count()),
         ("read + parse + every rule, no write", noop(kept_rows(marked))),
         ("typed CSV read alone (ceiling without write)", noop(_typed_csv_frame(spark, raw_dir))),
-        ("bound: parse + rules but duplicate + write", write_one_pass),
-        ("ids of that Parquet: duplicate-id aggregation", staged_duplicate_ids),
+        ("one pass: parse + rules + the job's write", write_one_pass),
     ]
 
 
@@ -403,12 +400,12 @@ EXECUTOR_CORE_SHARE = 0.75  # YARN containers get about 3 of 4 vCPU per host (no
 HOST_NETWORK_GBPS = 2.0  # read bandwidth from Object Storage per host, Gbit/s [U]
 SHUFFLE_DISK_MB_S = 200  # local shuffle write + read per host on the 128 GB network-ssd data disk [U]
 COPY_MB_S = 100  # Object Storage server-side copy, one file at a time (the publish's s3a renames) [U]
-# The job's plan reads the text twice: the first-field count (unparsed, for the duplicate keys:
-# fraud_jobs/clean/duplicates.py) and the write pass; the quality report reads it once more. The count
-# shuffles (id, lines, first row key) per row: an UnsafeRow of 32 B.
+# The job's plan reads the text twice: the held buckets' pass over first fields (unparsed:
+# fraud_jobs/clean/duplicates.py) and the write pass; the quality report reads it once more. The held
+# buckets' map-side aggregation leaves one (bucket, lines, id bits) UnsafeRow of 32 B per 64 dense ids.
 JOB_TEXT_PASSES = 2
 QUALITY_TEXT_PASSES = 1
-SHUFFLE_BYTES_PER_ROW = 32
+SHUFFLE_BYTES_PER_ROW = 32 / 2**BUCKET_BITS
 
 
 def full_scale_estimate(
@@ -470,7 +467,7 @@ def print_estimate(
     )
     print(
         f"  CPU {est['cpu_min']:.0f} min; reading the text {JOB_TEXT_PASSES}x at {HOST_NETWORK_GBPS} "
-        f"Gbit/s per host [U] {est['read_min']:.0f} min; duplicate-id shuffle {SHUFFLE_BYTES_PER_ROW} B "
+        f"Gbit/s per host [U] {est['read_min']:.0f} min; held-bucket shuffle {SHUFFLE_BYTES_PER_ROW} B "
         "a row written and "
         f"read at {SHUFFLE_DISK_MB_S} MB/s per host [U] {est['shuffle_min']:.0f} min: binding limit {binds}"
     )

@@ -1,4 +1,13 @@
-"""The duplicate rule's kept copies without parsing every line a second time.
+"""The duplicate rule without a second parse of the text, and mostly without a shuffle of every id.
+
+Held buckets (the job's plan): ids are grouped in buckets of 64 consecutive values; per bucket one pass over
+the first fields counts the lines and ORs one bit per id. A bucket holds a repeated id exactly when it has
+more lines than bits set, so the map-side aggregation shrinks 64 ids to one row (dense ids, as the real
+data's) and only the few buckets with a repeated id reach the driver. The job then cleans every line
+outside those buckets without the duplicate rule (none of them can be a copy) and sets the held buckets'
+lines aside, to clean them, with the exact rule, in a second small pass (fraud_jobs/clean/job.py).
+
+Candidate keys (the job's fallback when the held buckets are too many to set aside):
 
 rules.duplicate_keys needs every line's parsed id and whether the line is well-formed (the full parse), and
 it runs as its own branch of the plan, so the text was parsed twice. A well-formed line's id is its first
@@ -18,6 +27,31 @@ from pyspark.sql import functions as F
 
 # The row key of an id's first line (or committed row), kept next to kept_row_key by candidate_keys.
 FIRST_LINE_KEY = "first_line_key"
+# 2**6 ids per bucket: one bit each in a long.
+BUCKET_BITS = 6
+HELD_BUCKET = "held_bucket"
+HELD_LINES = "held_lines"
+
+
+def id_bucket(transaction_id: Column) -> Column:
+    """The bucket of 64 consecutive ids an id falls in (negative ids too: the shift floors)."""
+    return F.shiftright(transaction_id, BUCKET_BITS)
+
+
+def held_buckets(lines: DataFrame, previous: Optional[DataFrame]) -> DataFrame:
+    """(held_bucket, held_lines): the buckets where some id is held by more than one line or committed row,
+    each with its number of lines and committed rows. Exact: a bucket's distinct ids are its bits set."""
+    ids = lines.select(first_field_id(F.col("value")).alias("transaction_id"))
+    if previous is not None:
+        ids = ids.unionByName(previous.select("transaction_id"))
+    # bit_or and bit_count are SQL functions since Spark 3.0 (their Python wrappers only since 3.5).
+    id_bits = F.expr(f"bit_or(shiftleft(1L, cast(transaction_id & {2**BUCKET_BITS - 1} as int)))")
+    buckets = (
+        ids.where(F.col("transaction_id").isNotNull())
+        .groupBy(id_bucket(F.col("transaction_id")).alias(HELD_BUCKET))
+        .agg(F.count(F.lit(1)).alias(HELD_LINES), id_bits.alias("ids"))
+    )
+    return buckets.where(F.col(HELD_LINES) > F.expr("bit_count(ids)")).select(HELD_BUCKET, HELD_LINES)
 
 
 def first_field_id(value: Column) -> Column:

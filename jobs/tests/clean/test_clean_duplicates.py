@@ -1,10 +1,11 @@
-"""The job's duplicate keys (first-field count, then only candidate lines parsed) equal the full parse's."""
+"""The job's duplicates, by held buckets (its usual plan) or candidate keys (its fallback), equal the full
+parse's."""
 
 from __future__ import annotations
 
 from pyspark.sql import functions as F
 
-from fraud_jobs.clean import job, rules
+from fraud_jobs.clean import duplicates, job, rules
 from fraud_jobs.clean.job import duplicate_keys_of_lines, mark_malformed_lines
 from fraud_jobs.clean.previous import PREVIOUS, PREVIOUS_ROW_KEY
 
@@ -80,7 +81,62 @@ def _counts(read, written, **dropped):
     return counts
 
 
+def _bucket_brute_force(lines, committed=None):
+    """{bucket: its lines and committed rows} for the buckets of ids held more than once, by counting ids."""
+    ids = [
+        row.transaction_id
+        for row in lines.select(duplicates.first_field_id(F.col("value")).alias("transaction_id")).collect()
+    ]
+    if committed is not None:
+        ids += [row.transaction_id for row in committed.select("transaction_id").collect()]
+    ids = [tx_id for tx_id in ids if tx_id is not None]
+    held = {tx_id >> duplicates.BUCKET_BITS for tx_id in ids if ids.count(tx_id) > 1}
+    return {bucket: sum(1 for tx_id in ids if tx_id >> duplicates.BUCKET_BITS == bucket) for bucket in held}
+
+
+def _held(frame):
+    return {row[duplicates.HELD_BUCKET]: row[duplicates.HELD_LINES] for row in frame.collect()}
+
+
+def test_held_buckets_are_exactly_the_buckets_of_repeated_ids(lines_frame):
+    # Bucket edges (63 | 64), negative ids, and ids alone in a bucket next to a held one.
+    edges = [line(63), line(64), line(127), line(127), line(-1), line(-1), line(-64), line(-65), line(200)]
+    lines = lines_frame(LINES + edges)
+    held = _held(duplicates.held_buckets(lines, None))
+    assert held == _bucket_brute_force(lines)
+    # 7 and 8 (bucket 0, with 9-12), 127 (bucket 1 with 64), -1 (bucket -1 with -64), LARGE + 2**32 alone.
+    assert sorted(held) == [-1, 0, 1]
+    assert held[1] == 3 and held[-1] == 3
+
+
+def test_a_committed_row_holds_its_bucket(lines_frame):
+    lines = lines_frame([line(10), line(200), line(LARGE)])
+    committed = mark_malformed_lines(lines_frame([line(200), line(300)])).withColumn(PREVIOUS, F.lit(True))
+    held = _held(duplicates.held_buckets(lines, committed))
+    assert held == _bucket_brute_force(lines, committed) == {200 >> duplicates.BUCKET_BITS: 2}
+
+
+def test_held_buckets_and_the_fallback_give_the_same_clean_output(spark, tmp_path, monkeypatch):
+    def not_needed(*args):
+        raise AssertionError("held buckets do not aggregate every id")
+
+    monkeypatch.setattr(duplicates, "candidate_keys", not_needed)
+    counts, kept = _clean(spark, tmp_path, LINES)
+    assert counts == _counts(17, 8, malformed=6, duplicate=3)
+    ids = [7, 8, 9, 10, 11, 12, LARGE, LARGE + 2**32]
+    assert kept == sorted((tx_id, 1) for tx_id in ids)
+
+
+def test_too_many_held_lines_take_the_fallback(lines_frame, monkeypatch):
+    lines = lines_frame(LINES)
+    assert job.held_bucket_ids(lines, None) == [0]  # 7 and 8 share bucket 0 with 9-12: 12 lines
+    monkeypatch.setattr(job, "MAX_HELD_LINES", 11)
+    assert job.held_bucket_ids(lines, None) is None
+
+
 def test_one_parse_when_every_held_id_starts_with_a_well_formed_line(spark, tmp_path, monkeypatch):
+    monkeypatch.setattr(job, "MAX_HELD_LINES", 0)  # the fallback: candidate keys
+
     def not_needed(*args):
         raise AssertionError("the keys from first fields are exact here: no second parse")
 
@@ -92,6 +148,7 @@ def test_one_parse_when_every_held_id_starts_with_a_well_formed_line(spark, tmp_
 
 
 def test_a_malformed_first_line_of_a_held_id_cleans_again_with_parsed_keys(spark, tmp_path, monkeypatch):
+    monkeypatch.setattr(job, "MAX_HELD_LINES", 0)  # the fallback: candidate keys
     calls = []
     exact = job.duplicate_keys_of_lines
     monkeypatch.setattr(job, "duplicate_keys_of_lines", lambda *args: calls.append(1) or exact(*args))
