@@ -592,6 +592,10 @@ def main(argv=None) -> int:
         f"load = 1-minute load average after the run, on {CORES} cores"
     )
     print_table(results)
+    if args.repeats > 1:
+        for name, _ in RUNS[:2]:
+            each = ", ".join(f"{r['cpu_s']:.1f} CPU / {r['wall_s']:.1f} wall" for r in rounds[name])
+            print(f"  {name} by round: {each}")
     print_summary(results)
     job, quality = results[RUNS[0][0]], results[QUALITY]
     rates = (job["rows"] / job["cpu_s"], quality["rows"] / quality["cpu_s"])
