@@ -6,6 +6,7 @@ import mlflow
 import pytest
 
 from fraud_jobs.train.evaluation import BLOCKED, SCORE
+from fraud_jobs.train.pipeline import DEFAULT_HYPERPARAMETERS, XGBOOST
 from fraud_jobs.train.protocol import KNOWN_COMPROMISED
 from fraud_jobs.train.search import (
     AVERAGE_PRECISION,
@@ -28,6 +29,16 @@ def test_grid_expands_over_the_base_and_is_checked_before_spark():
         expand("gbt", {}, {"maxDeep": [3]})
     for model, grid in DEFAULT_GRIDS.items():
         assert 1 < len(expand(model, {}, grid)) <= 4, model
+
+
+def test_xgboost_grid_asks_about_leaf_size_within_two_default_fits_of_trees():
+    """The grid's question (README "Model selection"): the leaf size (min_child_weight) and the tree count,
+    and a search's trees per fold stay within two fits of the default 200 trees (the former grid, 100 and
+    300 trees at two depths, cost four)."""
+    trials = expand(XGBOOST, {}, DEFAULT_GRIDS[XGBOOST])
+    assert {t["min_child_weight"] for t in trials} == {1, 5}
+    assert {t["max_depth"] for t in trials} == {DEFAULT_HYPERPARAMETERS[XGBOOST]["max_depth"]}
+    assert sum(t["n_estimators"] for t in trials) <= 2 * DEFAULT_HYPERPARAMETERS[XGBOOST]["n_estimators"]
 
 
 @pytest.mark.parametrize(
