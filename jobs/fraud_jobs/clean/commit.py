@@ -36,7 +36,8 @@ from fraud_jobs.common.storage import hadoop_path, read_text
 SOURCE_COLUMN = "source_file"
 MANIFEST_FORMAT = 1
 # Test-only hook: the job stops (sleeps) at this phase after creating the signal file, so a test can
-# SIGKILL it at a known point. Phases: staging, staged, publishing:<moves done>, published, committed.
+# SIGKILL it at a known point. Phases: staging, held (between the two staged writes: job.py), staged,
+# publishing:<moves done>, published, committed.
 PAUSE_ENV = "FRAUD_CLEAN_TEST_PAUSE_AT"
 PAUSE_SIGNAL_ENV = "FRAUD_CLEAN_TEST_PAUSE_SIGNAL"
 

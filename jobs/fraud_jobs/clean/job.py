@@ -167,6 +167,7 @@ def stage_setting_held_aside(
     marked = mark_rows(outside, epoch, max_terminal_id, no_copies)
     write_cleaned(kept_rows(marked.observe(outcomes, *outcome_counts())), staging)
 
+    commit.pause_point("held")  # between the two writes into the staging folder
     held_text = spark.createDataFrame([(set_aside.get["lines"],)], "lines string")
     held_lines = held_text.select(F.explode(F.from_json("lines", HELD_LINES_JSON)).alias("line"))
     held_parsed = mark_malformed_lines(held_lines.select("line.*"))
