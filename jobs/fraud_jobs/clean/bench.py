@@ -32,6 +32,7 @@ from fraud_jobs.clean.job import (
     kept_rows,
     mark_malformed_lines,
     mark_rows,
+    no_duplicate_keys,
     outcome_counts,
     read_lines,
     write_cleaned,
@@ -250,22 +251,6 @@ def python_baseline(spark, raw_dir: str, out_dir: str) -> Callable[[], object]:
     return run
 
 
-def _marked_without_duplicates(parsed):
-    """mark_rows without the duplicate rule (no id aggregation): what a single text pass would cost."""
-    from pyspark.sql import functions as F
-
-    from fraud_jobs.clean.job import epoch_seconds
-    from fraud_jobs.clean.previous import PREVIOUS
-
-    origin = epoch_seconds(DEFAULT_EPOCH)
-    marked = parsed.withColumn(rules.flag("duplicate"), F.lit(False))
-    marked = rules.mark_unknown_terminal(rules.with_terminal_id(rules.mark_unknown_customer(marked)))
-    marked = rules.assign_drop_reason(
-        rules.mark_non_positive_amount(rules.mark_terminal_out_of_range(marked, 999))
-    )
-    return rules.fix_seconds(rules.fix_midnight(marked, origin), origin, applies=~F.col(PREVIOUS))
-
-
 def stage_actions(spark, raw_dir: str, scratch: str) -> List[Tuple[str, Callable[[], object]]]:
     """The job's steps measured separately (each re-reads the text), and the pieces of a plan that parses
     once: where the time goes and what a different plan could save."""
@@ -277,16 +262,16 @@ def stage_actions(spark, raw_dir: str, scratch: str) -> List[Tuple[str, Callable
     def noop(frame):
         return lambda: frame.write.format("noop").mode("overwrite").save()
 
-    def write_one_pass() -> None:
-        observation = Observation("bench_one_pass")
-        marked = _marked_without_duplicates(parsed).observe(observation, *outcome_counts())
-        write_cleaned(kept_rows(marked), one_pass)
-        observation.get  # noqa: B018 - the property waits for the observed counts
-
     # As in run_cleaning: lines outside the held buckets get no duplicate rule; the observation sits between
     # the rules and the filter of kept rows.
-    no_copies = spark.createDataFrame([], "transaction_id long, kept_row_key long")
-    marked = mark_rows(parsed, DEFAULT_EPOCH, 999, no_copies).observe(Observation("bench"), *outcome_counts())
+    without_copies = mark_rows(parsed, DEFAULT_EPOCH, 999, no_duplicate_keys(spark))
+    marked = without_copies.observe(Observation("bench"), *outcome_counts())
+
+    def write_one_pass() -> None:
+        observation = Observation("bench_one_pass")
+        write_cleaned(kept_rows(without_copies.observe(observation, *outcome_counts())), one_pass)
+        observation.get  # noqa: B018 - the property waits for the observed counts
+
     return [
         ("read text lines", noop(lines)),
         ("read + parse + malformed", noop(parsed)),

@@ -131,8 +131,14 @@ def held_bucket_ids(lines: DataFrame, committed: Optional[DataFrame]) -> Optiona
     return [row[duplicates.HELD_BUCKET] for row in rows]
 
 
-def _sum_counts(first: Dict[str, int], second: Dict[str, int]) -> Dict[str, int]:
-    return {key: first[key] + second[key] for key in first}
+def observed_counts(observation: Observation) -> Dict[str, int]:
+    return {key: int(value) for key, value in observation.get.items()}
+
+
+def no_duplicate_keys(spark: SparkSession) -> DataFrame:
+    """duplicate_keys' shape with no rows: mark_rows then applies no duplicate rule (the optimiser drops the
+    join)."""
+    return spark.createDataFrame([], "transaction_id long, kept_row_key long")
 
 
 def stage_setting_held_aside(
@@ -148,24 +154,23 @@ def stage_setting_held_aside(
     (none of them is a copy of another line or of a committed row), then the held buckets' lines, set aside
     by the first write, with every rule (duplicate keys from their full parse: all copies of their ids are
     among them and the committed rows of those buckets). Returns the outcome counts of both."""
-    no_copies = spark.createDataFrame([], "transaction_id long, kept_row_key long")
+    outside = parsed
+    if buckets:
+        bucket_rows = [(bucket,) for bucket in buckets]
+        held = F.broadcast(spark.createDataFrame(bucket_rows, duplicates.HELD_BUCKET + " long"))
+        in_held = duplicates.id_bucket(F.col("transaction_id")) == held[duplicates.HELD_BUCKET]
+        is_held = F.col(duplicates.HELD_BUCKET).isNotNull()
+        set_aside = Observation("clean_held_lines")
+        line = F.struct("value", "row_key", "source_file")
+        tagged = parsed.join(held, in_held, "left").observe(
+            set_aside, F.to_json(F.collect_list(F.when(is_held, line))).alias("lines")
+        )
+        outside = tagged.where(~is_held).drop(duplicates.HELD_BUCKET)
     outcomes = Observation("clean_outcomes")
-    if not buckets:
-        marked = mark_rows(parsed, epoch, max_terminal_id, no_copies)
-        write_cleaned(kept_rows(marked.observe(outcomes, *outcome_counts())), staging)
-        return {key: int(value) for key, value in outcomes.get.items()}
-
-    bucket_rows = [(bucket,) for bucket in buckets]
-    held = F.broadcast(spark.createDataFrame(bucket_rows, duplicates.HELD_BUCKET + " long"))
-    in_held = duplicates.id_bucket(F.col("transaction_id")) == held[duplicates.HELD_BUCKET]
-    tagged = parsed.join(held, in_held, "left")
-    is_held = F.col(duplicates.HELD_BUCKET).isNotNull()
-    set_aside = Observation("clean_held_lines")
-    line = F.struct("value", "row_key", "source_file")
-    tagged = tagged.observe(set_aside, F.to_json(F.collect_list(F.when(is_held, line))).alias("lines"))
-    outside = tagged.where(~is_held).drop(duplicates.HELD_BUCKET)
-    marked = mark_rows(outside, epoch, max_terminal_id, no_copies)
+    marked = mark_rows(outside, epoch, max_terminal_id, no_duplicate_keys(spark))
     write_cleaned(kept_rows(marked.observe(outcomes, *outcome_counts())), staging)
+    if not buckets:
+        return observed_counts(outcomes)
 
     commit.pause_point("held")  # between the two writes into the staging folder
     held_text = spark.createDataFrame([(set_aside.get["lines"],)], "lines string")
@@ -175,10 +180,8 @@ def stage_setting_held_aside(
     marked = mark_rows(with_previous(held_parsed, held_committed), epoch, max_terminal_id)
     held_outcomes = Observation("clean_outcomes_held")
     write_cleaned(kept_rows(marked.observe(held_outcomes, *outcome_counts())), staging, mode="append")
-    return _sum_counts(
-        {key: int(value) for key, value in outcomes.get.items()},
-        {key: int(value) for key, value in held_outcomes.get.items()},
-    )
+    first, second = observed_counts(outcomes), observed_counts(held_outcomes)
+    return {key: first[key] + second[key] for key in first}
 
 
 def stage_with_candidate_keys(
@@ -206,7 +209,7 @@ def stage_with_candidate_keys(
         exact_keys = duplicate_keys_of_lines(lines, committed)
         marked = mark_rows(new_and_committed, epoch, max_terminal_id, exact_keys)
         write_cleaned(kept_rows(marked.observe(observation, *outcome_counts())), staging)
-    return {key: int(value) for key, value in observation.get.items()}, staging
+    return observed_counts(observation), staging
 
 
 def run_cleaning(
