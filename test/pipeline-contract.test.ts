@@ -11,7 +11,7 @@ import { readTree } from "../infra/provisioning/files";
 import { REPO_ROOT } from "../infra/provisioning";
 import { VM_LAYOUT } from "../infra/orchestrator";
 import { contractErrors, PIPELINE_SCHEMA, PIPELINE_SCHEMA_FILE, RUN_PARAMS, RUN_WINDOW, schemaRange } from "../infra/config/pipeline-contract";
-import { PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../infra/config/pipeline-dag";
+import { FEATURE_SETS, PIPELINE_DAG_LIMITS, TRAIN_MODELS } from "../infra/config/pipeline-dag";
 import { renderPipelineConfig } from "../infra/orchestrator/services/pipeline-config";
 import { sampleLocalPipelineInput, samplePipelineInput } from "../infra/orchestrator/services/testing/samples";
 import { runProgram } from "../tools/offline";
@@ -85,8 +85,15 @@ describe("pipeline contract (pipeline.schema.json)", () => {
         const chosen = parseConfig(configInput({ pipeline: { model: "xgboost", featureSet: "extended" } })).pipeline;
         const document = JSON.parse(renderPipelineConfig({ ...base, training: { ...base.training, model: chosen.model, featureSet: chosen.featureSet } }));
         assert.deepStrictEqual([document.training.model, document.training.featureSet], ["xgboost", "extended"]);
+        // Every set the job offers (FEATURE_SETS in jobs/fraud_jobs/features/build.py) is accepted and rendered.
+        assert.deepStrictEqual([...FEATURE_SETS], ["handbook", "extended", "extended_fraud_age"]);
+        for (const featureSet of FEATURE_SETS) {
+            const parsed = parseConfig(configInput({ pipeline: { featureSet } })).pipeline;
+            const rendered = JSON.parse(renderPipelineConfig({ ...base, training: { ...base.training, featureSet: parsed.featureSet } }));
+            assert.strictEqual(rendered.training.featureSet, featureSet);
+        }
         assert.deepStrictEqual([...TRAIN_MODELS], ["logistic_regression", "random_forest", "gbt", "xgboost"]);
-        assert.throws(() => parseConfig(configInput({ pipeline: { featureSet: "wide" } })), /fraud-mlops:pipeline\.featureSet.*must be one of handbook, extended/);
+        assert.throws(() => parseConfig(configInput({ pipeline: { featureSet: "wide" } })), /fraud-mlops:pipeline\.featureSet.*must be one of handbook, extended, extended_fraud_age/);
     });
 
     it("data hosts too small for a driver and an executor fail the program before any resource, naming the key", async function () {

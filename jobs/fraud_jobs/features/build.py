@@ -1,5 +1,6 @@
-"""The model inputs: the handbook's 15 (FEATURE_COLUMNS, the `handbook` set) and, in the `extended` set,
-the label-free ones after them. A logged model records its set (run params and model metadata), so a scorer
+"""The model inputs: the handbook's 15 (FEATURE_COLUMNS, the `handbook` set); in the `extended` set, the
+label-free ones after them; in the `extended_fraud_age` set, those and the label-delayed terminal fraud ages
+(terminal_fraud_age.py). A logged model records its set (run params and model metadata), so a scorer
 computes exactly the columns that model was trained on: `feature_columns(set)`, `add_features(df, d, set)`."""
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from fraud_jobs.features.terminal import (
     terminal_nb_tx,
     terminal_risk,
 )
+from fraud_jobs.features.terminal_fraud_age import (
+    TERMINAL_FRAUD_AGE_COLUMNS,
+    add_terminal_fraud_age_features,
+)
 
 # The handbook set, in the book's order.
 FEATURE_COLUMNS = (
@@ -32,12 +37,16 @@ FEATURE_COLUMNS = (
 
 HANDBOOK = "handbook"
 EXTENDED = "extended"
+EXTENDED_FRAUD_AGE = "extended_fraud_age"
+# The names are also the pipeline contract's featureSet enum (pipeline.schema.json; a test keeps them equal).
 FEATURE_SETS: Dict[str, List[str]] = {
     HANDBOOK: list(FEATURE_COLUMNS),
     EXTENDED: list(FEATURE_COLUMNS) + LABEL_FREE_COLUMNS,
+    EXTENDED_FRAUD_AGE: list(FEATURE_COLUMNS) + LABEL_FREE_COLUMNS + TERMINAL_FRAUD_AGE_COLUMNS,
 }
+_WITH_LABEL_FREE = (EXTENDED, EXTENDED_FRAUD_AGE)
 # Every column any set computes (the scores table stores them all: null where the model has none).
-ALL_FEATURE_COLUMNS: List[str] = list(FEATURE_SETS[EXTENDED])
+ALL_FEATURE_COLUMNS: List[str] = list(FEATURE_SETS[EXTENDED_FRAUD_AGE])
 
 
 def feature_columns(feature_set: str) -> List[str]:
@@ -47,20 +56,25 @@ def feature_columns(feature_set: str) -> List[str]:
 
 
 def add_delay_free_features(df: DataFrame, feature_set: str = HANDBOOK) -> DataFrame:
-    """The features that read no label (calendar, customer and, in the `extended` set, the label-free ones):
+    """The features that read no label (calendar, customer and, in the extended sets, the label-free ones):
     the same for every label delay."""
     feature_columns(feature_set)  # an unknown set fails before any plan is built
     out = add_customer_features(add_calendar_features(df))
-    return add_label_free_features(out) if feature_set == EXTENDED else out
+    return add_label_free_features(out) if feature_set in _WITH_LABEL_FREE else out
 
 
-def add_delayed_features(delay_free: DataFrame, delay_days: int = DEFAULT_DELAY_DAYS) -> DataFrame:
-    """The features that read labels, which arrive `delay_days` late (terminal risk)."""
-    return add_terminal_features(delay_free, delay_days)
+def add_delayed_features(
+    delay_free: DataFrame, delay_days: int = DEFAULT_DELAY_DAYS, feature_set: str = HANDBOOK
+) -> DataFrame:
+    """The features that read labels, which arrive `delay_days` late (terminal risk and, in the
+    `extended_fraud_age` set, the terminal fraud ages)."""
+    feature_columns(feature_set)
+    out = add_terminal_features(delay_free, delay_days)
+    return add_terminal_fraud_age_features(out, delay_days) if feature_set == EXTENDED_FRAUD_AGE else out
 
 
 def add_features(
     df: DataFrame, delay_days: int = DEFAULT_DELAY_DAYS, feature_set: str = HANDBOOK
 ) -> DataFrame:
     """Cleaned transactions -> the same rows with the feature set's columns appended."""
-    return add_delayed_features(add_delay_free_features(df, feature_set), delay_days)
+    return add_delayed_features(add_delay_free_features(df, feature_set), delay_days, feature_set)

@@ -197,7 +197,8 @@ def parser() -> argparse.ArgumentParser:
         choices=sorted(FEATURE_SETS),
         default=HANDBOOK,
         help="'handbook': the book's 15 inputs; 'extended': those and the label-free ones "
-        "(features/label_free.py)",
+        "(features/label_free.py); 'extended_fraud_age': those and the label-delayed terminal fraud ages "
+        "(features/terminal_fraud_age.py)",
     )
     p.add_argument(
         "--undersample",

@@ -394,7 +394,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     delay_free = add_delay_free_features(window, config.feature_set)
     if other_delays:
         delay_free = materialized(delay_free, name="label-free features")
-    features = materialized(add_delayed_features(delay_free, protocol.delay_days), stages)
+    features = materialized(add_delayed_features(delay_free, protocol.delay_days, config.feature_set), stages)
     search = None
     if config.search is not None:
         search = _search(features, config)
@@ -432,7 +432,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         else:
             delayed = protocol.with_delay_ending_at_same_test(delay)
             delayed_features = materialized(
-                add_delayed_features(delay_free, delay), name=f"features, delay {delay} d"
+                add_delayed_features(delay_free, delay, config.feature_set), name=f"features, delay {delay} d"
             )
             delayed_fit = _fit_with_threshold(delayed_features, delayed, config)
             views = _evaluate(delayed_fit, delayed_features, delayed, config)

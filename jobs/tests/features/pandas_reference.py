@@ -74,3 +74,30 @@ def reference_label_free_features(cleaned: pd.DataFrame) -> pd.DataFrame:
     out["terminal_amount_ratio_30day"] = terminal_ratio
     out["customer_amount_ratio_30day"] = customer_ratio
     return out
+
+
+def reference_terminal_fraud_age_features(cleaned: pd.DataFrame, delay_days: int) -> pd.DataFrame:
+    """The three terminal fraud ages (fraud_jobs/features/terminal_fraud_age.py), row by row: the frauds
+    known at t are the terminal's over [t - delay - 30 d, t - delay); -1 when there is none."""
+    out = cleaned.copy()
+    seconds = out["tx_datetime"].to_numpy().astype("datetime64[s]").astype("int64")
+    fraud = out["tx_fraud"].to_numpy() == 1
+    terminals = out["terminal_id"].to_numpy()
+    n = len(out)
+    first_age = np.full(n, -1.0)
+    last_age = np.full(n, -1.0)
+    legit_since = np.full(n, -1, dtype="int64")
+    delay = delay_days * DAY
+    for i, t in enumerate(seconds):
+        at_terminal = terminals == terminals[i]
+        known = at_terminal & fraud & (seconds >= t - delay - 30 * DAY) & (seconds < t - delay)
+        if not known.any():
+            continue
+        first, last = seconds[known].min(), seconds[known].max()
+        first_age[i] = (t - first) / DAY
+        last_age[i] = (t - last) / DAY
+        legit_since[i] = (at_terminal & ~fraud & (seconds > last) & (seconds < t - delay)).sum()
+    out["terminal_first_known_fraud_age_days"] = first_age
+    out["terminal_last_known_fraud_age_days"] = last_age
+    out["terminal_legit_tx_since_known_fraud"] = legit_since
+    return out

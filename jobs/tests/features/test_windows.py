@@ -98,7 +98,7 @@ def test_weekend_and_night_flags_in_utc(cleaned_frame):
     assert flags == {1: (0, 1), 2: (1, 0), 3: (1, 1), 4: (0, 0)}
 
 
-@pytest.mark.parametrize("feature_set", ["handbook", "extended"])
+@pytest.mark.parametrize("feature_set", ["handbook", "extended", "extended_fraud_age"])
 def test_every_window_frame_runs_from_unbounded_preceding(cleaned_frame, feature_set):
     """Spark recomputes a frame with two moving bounds for every row (rows x frame rows: a 30-day terminal
     frame stalled the 20 M-row benchmark); frames from UNBOUNDED PRECEDING are updated incrementally."""

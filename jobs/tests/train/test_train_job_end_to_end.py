@@ -278,6 +278,25 @@ def test_bare_run_needs_no_mlflow(cleaned, tmp_path, capsys):
     assert "Handbook view" in printed and "Business view" in printed and "not judged" in printed
 
 
+def test_a_run_on_the_extended_fraud_age_set_trains_on_its_columns(cleaned, tmp_path, monkeypatch):
+    """The set reaches the model from the job's CLI, also at the sweep's other delay."""
+    from fraud_jobs.features import EXTENDED_FRAUD_AGE, feature_columns
+    from fraud_jobs.train import run
+
+    results = []
+    train = run.run_training
+    monkeypatch.setattr(run, "run_training", lambda *a, **k: results.append(train(*a, **k)) or results[-1])
+    chosen = ["--delay-sweep", "3,7", "--feature-set", EXTENDED_FRAUD_AGE]
+    assert train_main(train_args(cleaned, tmp_path / "m.json", *chosen)) == 0
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert metrics["feature_set"] == EXTENDED_FRAUD_AGE
+    assert "fnr_delay_3d" in metrics and "fnr_delay_7d" in metrics
+    (result,) = results
+    assert list(result.input_example.columns) == feature_columns(EXTENDED_FRAUD_AGE)
+    assembler = result.model.stages[0]
+    assert assembler.getInputCols() == feature_columns(EXTENDED_FRAUD_AGE)
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
