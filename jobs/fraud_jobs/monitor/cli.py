@@ -114,6 +114,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from fraud_jobs.monitor.references import reference_loader
     from fraud_jobs.monitor.run import monitor_scores
     from fraud_jobs.monitor.tracking import log_monitoring_run
+    from fraud_jobs.score.frame import read_scores
 
     logging.basicConfig(level=logging.INFO, format="[monitor %(asctime)s] %(message)s", datefmt="%H:%M:%S")
     thresholds = Thresholds(args.max_psi, args.max_fnr, args.max_fpr)
@@ -122,7 +123,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.mlflow_credentials:
             load_mlflow_credentials(spark, args.mlflow_credentials)
         report = monitor_scores(
-            spark.read.parquet(args.scores),
+            read_scores(spark, args.scores),
             spark.read.parquet(args.cleaned),
             reference_loader(args.mlflow_uri),
             args.lookback_days,

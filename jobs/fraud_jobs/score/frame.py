@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from pyspark.ml import PipelineModel
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import DateType, DoubleType, IntegerType, StringType, StructField, StructType
 
@@ -43,6 +43,13 @@ SCORES_SCHEMA = StructType(
     ]
 )
 SCORES_COLUMNS = [field.name for field in SCORES_SCHEMA.fields]
+
+
+def read_scores(spark: SparkSession, path: str) -> DataFrame:
+    """The scores table as written by every release: a day scored before a feature set added its columns
+    lacks them, so the Parquet footers are merged (those columns read as null there). Without the merge Spark
+    takes one file's schema, and monitoring would see a column missing or hide a newer one."""
+    return spark.read.option("mergeSchema", "true").parquet(path)
 
 
 class ScoringInputError(ValueError):

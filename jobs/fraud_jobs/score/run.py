@@ -17,6 +17,7 @@ from fraud_jobs.score.frame import (
     check_schema,
     day_summary,
     days_to_score,
+    read_scores,
     score_rows,
 )
 
@@ -65,7 +66,7 @@ def score_newest_days(
     scored.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
         PARTITION_COLUMN
     ).parquet(output_path)
-    written = spark.read.parquet(output_path).filter(F.col(PARTITION_COLUMN).isin(list(days)))
+    written = read_scores(spark, output_path).filter(F.col(PARTITION_COLUMN).isin(list(days)))
     per_day = [
         dict(day, threshold=thresholds[dt.date.fromisoformat(day["day"])]) for day in day_summary(written)
     ]

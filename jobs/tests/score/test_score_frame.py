@@ -111,3 +111,32 @@ def test_scored_rows_have_the_training_features_and_the_threshold_decision(clean
     summary = day_summary(scored)
     assert [s["day"] for s in summary] == [d.isoformat() for d in days]
     assert sum(s["alerts"] for s in summary) == sum(r["decision"] for r in rows)
+
+
+def test_scores_written_before_a_feature_set_added_columns_read_with_every_column(spark, tmp_path):
+    """A release that adds feature columns appends days with a wider schema to the same table; monitoring
+    must see one table with the current schema, the older days' new columns null."""
+    from pyspark.sql import Row
+
+    from fraud_jobs.features.terminal_fraud_age import TERMINAL_FRAUD_AGE_COLUMNS
+    from fraud_jobs.score.frame import read_scores
+
+    def day_row(day):
+        values = {field.name: None for field in SCORES_SCHEMA.fields}
+        values.update(transaction_id=1, customer_id=2, terminal_id=3, score=0.5, decision=1, tx_date=day)
+        values.update({name: 4.0 for name in TERMINAL_FRAUD_AGE_COLUMNS})
+        return Row(**values)
+
+    older = StructType([f for f in SCORES_SCHEMA.fields if f.name not in TERMINAL_FRAUD_AGE_COLUMNS])
+    table = str(tmp_path / "scores")
+    for day, schema in ((D(2019, 10, 1), older), (D(2019, 10, 2), SCORES_SCHEMA)):
+        row = day_row(day)
+        frame = spark.createDataFrame([[row[f.name] for f in schema.fields]], schema)
+        frame.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
+            "tx_date"
+        ).parquet(table)
+    scores = read_scores(spark, table)
+    assert schema_drift(scores.schema, SCORES_SCHEMA) == []
+    by_day = {r["tx_date"]: r for r in scores.collect()}
+    assert [by_day[D(2019, 10, 1)][name] for name in TERMINAL_FRAUD_AGE_COLUMNS] == [None] * 3
+    assert [by_day[D(2019, 10, 2)][name] for name in TERMINAL_FRAUD_AGE_COLUMNS] == [4.0] * 3
