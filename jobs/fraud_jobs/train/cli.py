@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import sys
+from dataclasses import replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from fraud_jobs.common.cli_args import UsageError, date_arg, non_negative_int, positive_int
@@ -159,6 +160,13 @@ def parser() -> argparse.ArgumentParser:
     # terminal features would read labels no production scorer has.
     p.add_argument("--delay-days", type=positive_int, default=7, help="label delay = gap before the test")
     p.add_argument("--test-days", type=positive_int, default=7)
+    p.add_argument(
+        "--known-compromised-days",
+        type=positive_int,
+        help="the days before the training end whose frauds mark a card known compromised, at most "
+        "--train-days (default: all of them, the book's rule); with --train-days above it, the handbook "
+        "view keeps the test rows of a run with --train-days equal to it, so training windows compare",
+    )
     p.add_argument("--model", required=True, choices=sorted(MODELS))
     p.add_argument("--metrics-out", required=True, help="metrics JSON file (local, hdfs://, s3a://)")
     p.add_argument("--mlflow-uri", help="MLflow tracking URI; without it nothing is logged")
@@ -316,6 +324,12 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         hyperparameters = hyperparameters_for(args.model, dict(args.hyperparameter))
     except ValueError as error:
         raise UsageError(f"--hyperparameter: {error}") from None
+    if args.known_compromised_days is not None and args.known_compromised_days > args.train_days:
+        raise UsageError(
+            f"--known-compromised-days {args.known_compromised_days} is above --train-days "
+            f"{args.train_days}: the known frauds are counted within the training window; use at most "
+            "--train-days"
+        )
     search = None
     if args.search_grid and not args.search:
         raise UsageError("--search-grid needs --search")
@@ -338,6 +352,7 @@ def validate(args: argparse.Namespace) -> TrainingConfig:
         protocol = Protocol.latest(args.window_end, args.train_days, args.delay_days, args.test_days)
     else:
         protocol = Protocol(args.train_start, args.train_days, args.delay_days, args.test_days)
+    protocol = replace(protocol, known_days=args.known_compromised_days)
     return TrainingConfig(
         protocol=protocol,
         model=args.model,

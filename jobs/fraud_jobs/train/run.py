@@ -177,7 +177,8 @@ def resolve_window(days: Sequence[dt.date], config: TrainingConfig) -> TrainingC
             config.window_end,
         )
     p = config.protocol
-    return replace(config, protocol=Protocol.latest(end, p.train_days, p.delay_days, p.test_days))
+    latest = Protocol.latest(end, p.train_days, p.delay_days, p.test_days)
+    return replace(config, protocol=replace(latest, known_days=p.known_days))
 
 
 def read_window(cleaned: DataFrame, config: TrainingConfig) -> DataFrame:
@@ -260,7 +261,7 @@ def _fit_with_threshold(
             config.max_fpr,
             config.threshold_lookback_days,
             policy,
-            protocol.train_start,  # the test window's rule: frauds known since the training start
+            protocol.known_since,  # the test window's rule: frauds known since the training start by default
         )
     return _Fitted(
         with_decision_threshold(model, threshold),
@@ -360,7 +361,7 @@ def lookback_rows(features: DataFrame, protocol: Protocol, lookback_days: int) -
     day = F.col("event_day")
     with_day = features.withColumn("event_day", epoch_day())
     rows = with_day.filter((day >= test_start - lookback_days) & (day < test_start))
-    return flag_known_compromised(rows, with_day, day_number(protocol.train_start), protocol.delay_days)
+    return flag_known_compromised(rows, with_day, day_number(protocol.known_since), protocol.delay_days)
 
 
 def threshold_population(
@@ -412,6 +413,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
         "train_start": protocol.train_start.isoformat(),
         "test_start": protocol.test_start.isoformat(),
         "test_end": protocol.test_end.isoformat(),
+        "known_compromised_since": protocol.known_since.isoformat(),
     }
     metrics["input_files"] = input_files
     metrics["stages"] = stages
@@ -422,7 +424,7 @@ def run_training(cleaned: DataFrame, config: TrainingConfig) -> TrainingResult:
     lookback_window = lookback_rows(features, protocol, config.threshold_lookback_days)
     reference = training_reference(fitted.model, train, columns)
     # Monitoring counts realised outcomes with the business view's rule (KnownCompromisedRule).
-    rule = KnownCompromisedRule(config.business.known_compromised_policy, protocol.train_start)
+    rule = KnownCompromisedRule(config.business.known_compromised_policy, protocol.known_since)
     reference[KNOWN_COMPROMISED_RULE] = rule.as_dict()
     features.unpersist()
     sweep: Dict[str, Dict[str, Any]] = {}

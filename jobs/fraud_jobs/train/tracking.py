@@ -51,6 +51,7 @@ def run_params(
         "threshold_lookback_days": config.threshold_lookback_days,
         "delay_sweep": ",".join(str(d) for d in config.delay_sweep),
         "known_compromised_policy": config.business.known_compromised_policy,
+        "known_compromised_since": protocol.known_since.isoformat(),
         "population_rows_per_day": config.business.population_rows_per_day or "unknown",
         "code_version": code_version,
         "feature_set": config.feature_set,

@@ -80,3 +80,37 @@ def test_flagged_split_keeps_every_test_row_and_marks_the_known_cards(spark):
     _, test = split_flagged(spark.createDataFrame(rows, COLUMNS), Protocol(START))
     got = {r.transaction_id: r[KNOWN_COMPROMISED] for r in test.collect()}
     assert got == {2: True, 3: False, 4: False}
+
+
+def test_known_days_judge_a_longer_training_window_on_the_book_windows_test_rows(spark):
+    """--train-days 21 --known-compromised-days 7 keeps the test rows of the 7-day protocol with the same
+    test week: a card defrauded in the longer window's first two weeks is not known compromised."""
+    book = Protocol(START)
+    longer = Protocol(START - dt.timedelta(days=14), train_days=21)
+    fixed = Protocol(START - dt.timedelta(days=14), train_days=21, known_days=7)
+    assert book.test_start == longer.test_start == fixed.test_start
+    assert (book.known_since, longer.known_since, fixed.known_since) == (START, longer.train_start, START)
+    # Derived windows keep the rule relative to their own training end.
+    assert fixed.validation_folds(1)[0].known_since == fixed.validation_folds(1)[0].train_end - dt.timedelta(
+        7
+    )
+    # The operating window judges the training window as a test window: known from 7 days before its gap.
+    assert fixed.operating_window().known_since == fixed.train_start - dt.timedelta(days=7 + 7)
+
+    def at(day_offset):
+        return dt.datetime.combine(START, dt.time(12)) + dt.timedelta(days=day_offset)
+
+    rows = [
+        (1, at(-5), 11, 1),  # card 11 defrauded before the book's training start, in the longer window
+        (2, at(14), 11, 0),
+        (3, at(2), 12, 1),  # card 12 defrauded in the book's training window
+        (4, at(14), 12, 0),
+        (5, at(14), 13, 0),
+    ]
+    frame = spark.createDataFrame(rows, COLUMNS)
+
+    def test_ids(protocol):
+        return sorted(r.transaction_id for r in split(frame, protocol)[1].collect())
+
+    assert test_ids(book) == test_ids(fixed) == [2, 5]
+    assert test_ids(longer) == [5]

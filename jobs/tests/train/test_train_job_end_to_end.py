@@ -318,6 +318,7 @@ def test_a_run_on_the_extended_fraud_age_set_trains_on_its_columns(cleaned, tmp_
         (["--search", "--search-grid", '{"maxIter": 5}'], "maxIter: expected a non-empty list"),
         (["--feature-set", "all"], "invalid choice: 'all'"),
         (["--undersample", "2"], "expected frauds / legit after sampling in (0, 1]"),
+        (["--known-compromised-days", "8"], "--known-compromised-days 8 is above --train-days 7"),
     ],
 )
 def test_bad_arguments_give_clear_errors(cleaned, tmp_path, capsys, args, message):

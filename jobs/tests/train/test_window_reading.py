@@ -4,6 +4,7 @@ plan, files outside the window never opened), and which window a scheduled run (
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from py4j.protocol import Py4JJavaError
@@ -107,3 +108,11 @@ def test_a_scheduled_window_stops_at_the_newest_day_of_the_data(cleaned):
     earlier_end = days[-1] - dt.timedelta(days=3)
     earlier = resolve_window(days, config(Protocol.latest(earlier_end, 7, 7, 7), earlier_end))
     assert earlier.protocol == Protocol.latest(earlier_end, 7, 7, 7)
+
+
+def test_a_scheduled_window_keeps_the_known_compromised_days(cleaned):
+    days = partition_days(cleaned)
+    asked = replace(Protocol.latest(dt.date(2026, 1, 1), 14, 7, 7), known_days=7)
+    resolved = resolve_window(days, config(asked, dt.date(2026, 1, 1))).protocol
+    assert resolved.known_days == 7
+    assert resolved.known_since == resolved.train_end - dt.timedelta(days=7)
