@@ -485,6 +485,7 @@ def test_a_scheduled_run_takes_the_newest_labelled_window_and_reads_only_it(clea
         "train_start": "2019-09-08",
         "test_start": "2019-09-22",
         "test_end": "2019-09-29",
+        "known_compromised_since": "2019-09-08",  # the book's rule: the training start
     }
     files = metrics["input_files"]
     assert files["read"] < files["present"]
