@@ -48,7 +48,8 @@ SCORES_COLUMNS = [field.name for field in SCORES_SCHEMA.fields]
 def read_scores(spark: SparkSession, path: str) -> DataFrame:
     """The scores table as written by every release: a day scored before a feature set added its columns
     lacks them, so the Parquet footers are merged (those columns read as null there). Without the merge Spark
-    takes one file's schema, and monitoring would see a column missing or hide a newer one."""
+    takes one file's schema, and monitoring would see a column missing or hide a newer one. The merge reads
+    every file's footer (a parallel Spark job over the table's files)."""
     return spark.read.option("mergeSchema", "true").parquet(path)
 
 
